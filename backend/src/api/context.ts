@@ -1,0 +1,20 @@
+import type { LoadedConfig } from '../config/load.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/registry.js';
+import type { CatalogView } from '../service/catalog.js';
+import type { RunKind } from '../service/events.js';
+import type { RunManager } from '../service/runs.js';
+
+/** What the HTTP API works with; built once by the agent. */
+export interface ApiContext {
+  config: LoadedConfig;
+  manager: RunManager;
+  catalog: CatalogView;
+  metrics: Metrics;
+  nextRun: (target: string, kind: RunKind) => Date | null;
+  token: string | null;
+  log: Logger;
+  shuttingDown: () => boolean;
+  /** A backup was deleted through the API: refresh what describes its target. */
+  catalogChanged: (target: string) => void;
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { TARGET_NAME } from '../config/schema.js';
+
+/** `20261122T014512.345Z-3fa9`: sorts by start time (UTC); the suffix keeps ids unique. */
+export const BACKUP_ID = /^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{4}$/;
+
+export function newBackupId(now = new Date()): string {
+  const iso = now.toISOString(); // 2026-11-22T01:45:12.345Z
+  const stamp = `${iso.slice(0, 10).replace(/-/g, '')}T${iso.slice(11, 19).replace(/:/g, '')}.${iso.slice(20, 23)}Z`;
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export function isBackupId(id: string): boolean {
+  return BACKUP_ID.test(id);
+}
+
+/** Paths are only ever built from names that passed these checks: no traversal is possible. */
+export function targetDir(repository: string, target: string): string {
+  if (!TARGET_NAME.test(target)) throw new Error(`invalid target name ${JSON.stringify(target)}`);
+  return path.join(repository, target);
+}
+
+export function backupDir(repository: string, target: string, id: string): string {
+  if (!isBackupId(id)) throw new Error(`invalid backup id ${JSON.stringify(id)}`);
+  return path.join(targetDir(repository, target), id);
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+export const LOG_FILE = 'log.jsonl';
+export const PARTIAL_SUFFIX = '.partial';
+
+export function dumpFileName(compression: 'zstd' | 'gzip' | 'none'): string {
+  return compression === 'zstd' ? 'dump.sql.zst' : compression === 'gzip' ? 'dump.sql.gz' : 'dump.sql';
+}

@@ -1,0 +1,86 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { TARGET_NAME } from '../config/schema.js';
+import { writeFileAtomic } from './atomic.js';
+import { type Manifest, manifestSchema } from './manifest.js';
+import { isBackupId, MANIFEST_FILE } from './paths.js';
+
+export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+  await writeFileAtomic(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+export class ManifestError extends Error {
+  constructor(
+    readonly dir: string,
+    detail: string,
+  ) {
+    super(`${path.join(dir, MANIFEST_FILE)}: ${detail}`);
+    this.name = 'ManifestError';
+  }
+}
+
+export async function readManifest(dir: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
+  } catch (err) {
+    throw new ManifestError(dir, `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ManifestError(dir, `not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ManifestError(dir, `not a valid manifest: ${first.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+export interface CatalogEntry {
+  dir: string;
+  manifest: Manifest;
+}
+
+export interface ListResult {
+  entries: CatalogEntry[];
+  /** Backup folders whose manifest is missing or unreadable: shown, never counted as good. */
+  unreadable: { dir: string; error: string }[];
+}
+
+/** Every run in the repository (optionally of one target), newest first. */
+export async function listBackups(repository: string, target?: string): Promise<ListResult> {
+  const targets = target ? [target] : (await subdirs(repository)).filter((t) => TARGET_NAME.test(t));
+  const result: ListResult = { entries: [], unreadable: [] };
+  for (const t of targets) {
+    const ids = (await subdirs(path.join(repository, t))).filter(isBackupId);
+    const read = await Promise.all(
+      ids.map(async (id): Promise<CatalogEntry | { dir: string; error: string }> => {
+        const dir = path.join(repository, t, id);
+        try {
+          return { dir, manifest: await readManifest(dir) };
+        } catch (err) {
+          return { dir, error: (err as Error).message };
+        }
+      }),
+    );
+    for (const r of read) {
+      if ('manifest' in r) result.entries.push(r);
+      else result.unreadable.push(r);
+    }
+  }
+  result.entries.sort((a, b) => (a.manifest.id < b.manifest.id ? 1 : a.manifest.id > b.manifest.id ? -1 : 0));
+  return result;
+}

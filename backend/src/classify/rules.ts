@@ -1,0 +1,317 @@
+// The classifier's rule table: which evidence means which failure class, and what to tell the
+// operator. Wordings were checked against mysqldump.cc (MySQL 8, MariaDB), the server and client
+// error-message files of both, and real mariadb-dump 10.11 output.
+import type { FailureClass } from './classes.js';
+import type { FailureEvidence } from './types.js';
+
+export type FactName = keyof NonNullable<FailureEvidence['facts']>;
+
+/** Where a rule looks. */
+export type EvidenceSource =
+  | 'fact' // an agent fact is set; `patterns` test its text (e.g. the pre-flight check name)
+  | 'os' // an OS error the agent hit: `osCodes`, optionally `syscall`
+  | 'signal' // the dump tool's terminating signal: `signals`
+  | 'compressor' // the compressor failed: `signals` or `patterns` on its stderr; neither = any failure
+  | 'stderr' // a dump stderr line: its error code is in `codes`, or one of `patterns` matches
+  | 'truncated'; // exit 0 but the completion trailer is missing
+
+export interface Rule {
+  /** Stable: logs, tests and dashboards refer to it. */
+  readonly id: string;
+  readonly class: FailureClass;
+  readonly source: EvidenceSource;
+  /** Higher wins; see PRIORITY. */
+  readonly priority: number;
+  readonly codes?: readonly number[];
+  /** Named groups feed the hint; table-like groups are normalised (`./db/t` → `db.t`). */
+  readonly patterns?: readonly RegExp[];
+  readonly signals?: readonly string[];
+  readonly osCodes?: readonly string[];
+  readonly syscall?: RegExp;
+  readonly fact?: FactName;
+  /** One line for the operator; `{name|fallback}` takes a captured value. Default: the class's firstAction. */
+  readonly hint?: string;
+}
+
+/**
+ * Precedence, highest first. Among equal priorities an error code beats a bare wording, then the
+ * earliest line wins: without --force the dump stops at its first error, and with --force (or
+ * after a lost connection) later errors are mostly consequences (2006 after 2013, EPIPE after the
+ * reader died). The table order breaks any remaining tie.
+ */
+export const PRIORITY = {
+  /** Nothing could run: invalid config, dump tool missing. */
+  setup: 100,
+  /** The agent's own I/O failed; the dump's errors that follow are consequences. */
+  agentIo: 90,
+  /** The agent stopped the run at its deadline or on a stall; stderr after that is a consequence. */
+  deadline: 85,
+  /** The compressor said why it failed. */
+  compressor: 80,
+  agentKill: 75,
+  signal: 70,
+  /** The compressor failed without saying why: still never a success. */
+  compressorFailed: 60,
+  /** Exit 0 without the trailer: the stream was cut. Exit 0 also means no stderr line was fatal. */
+  truncated: 58,
+  /** A wording that refines an error code (1045 after login is a missing privilege, not a bad password). */
+  stderrRefined: 55,
+  stderr: 50,
+  /** Observations on a dump that otherwise ran: secondary to a fatal error. */
+  content: 45,
+  preflight: 40,
+} as const;
+
+const KILL_SIGNALS = ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'] as const;
+
+// Codes above 4000 mean different things in MySQL and MariaDB (4031 is MySQL's idle disconnect but
+// MariaDB's missing referenced trigger), so those are matched by wording only.
+export const RULES: readonly Rule[] = [
+  // --- agent facts and OS errors -------------------------------------------------------------
+  { id: 'config-agent', class: 'config', source: 'fact', fact: 'configError', priority: PRIORITY.setup,
+    hint: 'Fix the configuration: {value|see the log}.' },
+  { id: 'tool-missing', class: 'not_found', source: 'os', osCodes: ['ENOENT'], syscall: /^spawn\b/, priority: PRIORITY.setup,
+    hint: 'Install {path|the dump tool} on the agent host (mariadb-client or mysql-client) or set its path in the config.' },
+  { id: 'disk-full-repository', class: 'disk_full', source: 'os', osCodes: ['ENOSPC'], priority: PRIORITY.agentIo,
+    hint: 'No space left at {path|the repository}: let retention prune old backups, then expand the disk.' },
+  { id: 'disk-quota-repository', class: 'disk_full', source: 'os', osCodes: ['EDQUOT'], priority: PRIORITY.agentIo,
+    hint: 'The disk quota of the agent user is used up at {path|the repository}: raise the quota or prune old backups.' },
+  { id: 'file-size-limit', class: 'disk_full', source: 'os', osCodes: ['EFBIG'], priority: PRIORITY.agentIo,
+    hint: '{path|The backup file} hit the file size limit: raise `ulimit -f` (LimitFSIZE) or use a filesystem that allows larger files.' },
+  { id: 'file-size-signal', class: 'disk_full', source: 'signal', signals: ['SIGXFSZ'], priority: PRIORITY.agentIo,
+    hint: 'The dump was stopped by SIGXFSZ: raise the file size limit of the agent (`ulimit -f`, LimitFSIZE).' },
+  // Permission problems on the repository are deployment configuration (owner, mode, mount), not
+  // database grants (`privilege`), and no retry fixes them.
+  { id: 'repository-not-writable', class: 'config', source: 'os', osCodes: ['EACCES', 'EPERM', 'EROFS'], priority: PRIORITY.agentIo,
+    hint: 'The agent cannot write {path|the repository}: fix its owner, mode or read-only mount.' },
+  { id: 'repository-path-missing', class: 'config', source: 'os', osCodes: ['ENOENT', 'ENOTDIR'], syscall: /^(?!spawn\b)/, priority: PRIORITY.agentIo,
+    hint: '{path|A configured path} does not exist: create the repository directory or fix the path in the config.' },
+  { id: 'agent-out-of-memory', class: 'out_of_memory', source: 'os', osCodes: ['ENOMEM'], priority: PRIORITY.agentIo,
+    hint: 'The agent host ran out of memory: check its memory limit and what else runs there.' },
+  { id: 'deadline-exceeded', class: 'timeout', source: 'fact', fact: 'deadlineExceeded', priority: PRIORITY.deadline },
+  { id: 'dump-stalled', class: 'timeout', source: 'fact', fact: 'stalledSeconds', priority: PRIORITY.deadline,
+    hint: 'The dump made no progress for {value|many} seconds: look for a lock or a stuck server (SHOW PROCESSLIST), then raise the stall limit.' },
+
+  // --- the compressor ------------------------------------------------------------------------
+  { id: 'compressor-disk-full', class: 'disk_full', source: 'compressor', priority: PRIORITY.compressor,
+    signals: ['SIGXFSZ'], patterns: [/No space left on device/i, /Disk quota exceeded/i, /File too large/i],
+    hint: 'The compressor {name|} could not write the backup (disk full or size limit): let retention prune, then expand the disk.' },
+  { id: 'compressor-killed', class: 'killed', source: 'compressor', signals: KILL_SIGNALS, priority: PRIORITY.compressor,
+    hint: 'The compressor {name|} was killed by {signal|a signal}: check the OOM killer (dmesg) and who sent it.' },
+  { id: 'compressor-out-of-memory', class: 'out_of_memory', source: 'compressor', priority: PRIORITY.compressor,
+    patterns: [/Cannot allocate memory/i, /out of memory/i, /not enough memory/i, /memory allocation/i],
+    hint: 'The compressor {name|} ran out of memory: lower its level or window, or raise the memory limit.' },
+  { id: 'compressor-failed', class: 'unknown', source: 'compressor', priority: PRIORITY.compressorFailed,
+    hint: 'The compressor {name|} failed ({status|no status}): read its stderr in the run log.' },
+
+  // --- signals and kills ---------------------------------------------------------------------
+  { id: 'killed-by-agent', class: 'killed', source: 'fact', fact: 'killedByAgent', priority: PRIORITY.agentKill,
+    hint: 'The agent stopped the dump (cancelled by an operator or shutting down): run it again when ready.' },
+  { id: 'killed-by-signal', class: 'killed', source: 'signal', signals: KILL_SIGNALS, priority: PRIORITY.signal,
+    hint: 'The dump was killed by {signal|a signal}: check the OOM killer (dmesg, journal) and who sent it.' },
+  { id: 'tool-crashed', class: 'unknown', source: 'signal', signals: ['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE'], priority: PRIORITY.signal,
+    hint: 'The dump tool crashed ({signal|a fatal signal}): check its version against the server and look for a core dump.' },
+  { id: 'broken-pipe', class: 'unknown', source: 'signal', signals: ['SIGPIPE'], priority: PRIORITY.signal,
+    hint: 'The reader of the dump (compressor) went away: read the compressor part of the run log.' },
+
+  // --- auth ----------------------------------------------------------------------------------
+  { id: 'auth-access-denied', class: 'auth', source: 'stderr', codes: [1045], priority: PRIORITY.stderr,
+    patterns: [/Access denied for user (?<user>'[^']*'@'[^']*') \(using password: (?:YES|NO)\)/],
+    hint: 'Access denied for {user|the backup user}: check the user name, the password source and the host it may connect from.' },
+  { id: 'auth-no-password', class: 'auth', source: 'stderr', codes: [1698], priority: PRIORITY.stderr,
+    patterns: [/Access denied for user (?<user>'[^']*'@'[^']*')"?\s*(?:when\b|$)/],
+    hint: '{user|The backup user} cannot log in this way (unix_socket or auth_socket account): use a dedicated backup user with a password.' },
+  { id: 'auth-host-not-allowed', class: 'auth', source: 'stderr', codes: [1130], priority: PRIORITY.stderr,
+    patterns: [/Host '(?<host>[^']*)' is not allowed to connect to this (?:MySQL|MariaDB) server/],
+    hint: 'The backup user may not connect from {host|the agent host}: CREATE USER / GRANT for that host.' },
+  { id: 'auth-plugin', class: 'auth', source: 'stderr', codes: [1251, 2059, 2061], priority: PRIORITY.stderr,
+    patterns: [/Authentication plugin '(?<plugin>[^']+)' (?:cannot be loaded|reported error)/, /Plugin (?<plugin>\S+) could not be loaded/,
+      /Client does not support authentication protocol requested by server/],
+    hint: 'The client cannot use the auth plugin {plugin|the server asks for}: use the matching client (mysqldump for MySQL 8) or enable TLS / --get-server-public-key.' },
+  { id: 'auth-password-expired', class: 'auth', source: 'stderr', codes: [1820, 1862], priority: PRIORITY.stderr,
+    patterns: [/Your password has expired/, /You must (?:SET PASSWORD|reset your password)/],
+    hint: 'The backup user\'s password has expired: set a new one (ALTER USER ... PASSWORD EXPIRE NEVER for a service account).' },
+  { id: 'auth-account-locked', class: 'auth', source: 'stderr', codes: [3118], priority: PRIORITY.stderr,
+    patterns: [/Account is locked/, /this account is locked/],
+    hint: 'The backup account is locked: ALTER USER ... ACCOUNT UNLOCK.' },
+
+  // --- privilege -----------------------------------------------------------------------------
+  { id: 'privilege-after-login', class: 'privilege', source: 'stderr', priority: PRIORITY.stderrRefined,
+    patterns: [/Couldn't execute '(?<statement>[^']{1,60})[^']*': Access denied for user '[^']*'@'[^']*' \(using password/],
+    hint: 'The server refused {statement|a statement} after login, so a privilege is missing (managed servers forbid FLUSH TABLES WITH READ LOCK: use --single-transaction).' },
+  { id: 'privilege-database', class: 'privilege', source: 'stderr', codes: [1044], priority: PRIORITY.stderr,
+    patterns: [/Access denied for user '[^']*'@'[^']*' to database '(?<db>[^']*)'/],
+    hint: 'Grant the backup user SELECT, LOCK TABLES, SHOW VIEW, TRIGGER and EVENT on {db|the database} (or dump with --single-transaction).' },
+  { id: 'privilege-table', class: 'privilege', source: 'stderr', codes: [1142], priority: PRIORITY.stderr,
+    patterns: [/\b(?<command>[A-Z][A-Z ]*?) command denied to user '[^']*'@'[^']*' for table (?<table>`[^`]+`(?:\.`[^`]+`)?|'[^']+')/],
+    hint: 'Grant {command|the missing} privilege on {table|the table} to the backup user.' },
+  { id: 'privilege-column', class: 'privilege', source: 'stderr', codes: [1143], priority: PRIORITY.stderr,
+    patterns: [/\b(?<command>[A-Z][A-Z ]*?) command denied to user '[^']*'@'[^']*' for column '(?<column>[^']+)' in table '(?<table>[^']+)'/],
+    hint: 'Grant {command|SELECT} on {table|the table} (column {column|named in the log}) to the backup user, not only on some columns.' },
+  { id: 'privilege-routine', class: 'privilege', source: 'stderr', codes: [1370], priority: PRIORITY.stderr,
+    patterns: [/\b(?<command>[A-Z][A-Z ]*?) command denied to user '[^']*'@'[^']*' for routine '(?<routine>[^']+)'/],
+    hint: 'Grant {command|SHOW ROUTINE / EXECUTE} on routine {routine|named in the log} to the backup user.' },
+  { id: 'privilege-global', class: 'privilege', source: 'stderr', codes: [1227], priority: PRIORITY.stderr,
+    patterns: [/you need \(at least one of\) the (?<privilege>[A-Z][\w ,]*?) privilege\(s\)/],
+    hint: 'Grant the backup user {privilege|the privilege named in the log} ON *.* (or drop the dump option that needs it).' },
+  // DESIGN.md lists 1235 (ER_NOT_SUPPORTED_YET) under privilege; the hint says what it really is.
+  { id: 'privilege-not-supported', class: 'privilege', source: 'stderr', codes: [1235], priority: PRIORITY.stderr,
+    patterns: [/This version of (?:MySQL|MariaDB) doesn't yet support '(?<feature>[^']+)'/],
+    hint: 'The server refused {feature|an operation} for this user or version: check the backup user\'s grants and drop the dump option that needs it.' },
+  { id: 'privilege-hidden-objects', class: 'privilege', source: 'fact', fact: 'missingObjects', priority: PRIORITY.content,
+    hint: 'The backup user cannot see {value|some objects}: grant SHOW VIEW, TRIGGER, EVENT and SHOW ROUTINE (or SELECT) on them.' },
+
+  // --- connection ----------------------------------------------------------------------------
+  // MariaDB Connector/C reports TCP failures as 2002 too, so 2002 and 2003 share one rule.
+  { id: 'connection-refused', class: 'connection', source: 'stderr', codes: [2002, 2003], priority: PRIORITY.stderr,
+    patterns: [/Can't connect to local (?:MySQL )?server through socket '(?<target>[^']*)'/, /Can't connect to (?:MySQL )?server on '(?<target>[^']*)'/,
+      /Can't connect to (?:MySQL )?server\b/],
+    hint: 'Nothing answers at {target|the server address}: is the server up, and are host, port or socket right (firewall)?' },
+  { id: 'connection-unknown-host', class: 'connection', source: 'stderr', codes: [2005], priority: PRIORITY.stderr,
+    patterns: [/Unknown (?:MySQL )?server host '(?<host>[^']*)'/],
+    hint: 'The host name {host|of the target} does not resolve: fix the host in the config or DNS.' },
+  { id: 'connection-gone-away', class: 'connection', source: 'stderr', codes: [2006], priority: PRIORITY.stderr,
+    patterns: [/(?:MySQL server|Server) has gone away/],
+    hint: 'The server closed the connection: check its error log (restart, wait_timeout, max_allowed_packet).' },
+  { id: 'connection-lost', class: 'connection', source: 'stderr', codes: [2013, 2055], priority: PRIORITY.stderr,
+    patterns: [/Lost connection to (?:MySQL )?server (?:during query|at '[^']*')(?: when dumping table (?<table>\S+) at row)?/],
+    hint: 'The connection dropped while dumping {table|a table}: check the server error log (crash, KILL, net_write_timeout) and the network.' },
+  { id: 'connection-too-many', class: 'connection', source: 'stderr', codes: [1040], priority: PRIORITY.stderr,
+    patterns: [/Too many connections/],
+    hint: 'The server is at max_connections: retry later, or reserve connections for the backup user (max_user_connections, extra_port).' },
+  { id: 'connection-host-blocked', class: 'connection', source: 'stderr', codes: [1129], priority: PRIORITY.stderr,
+    patterns: [/Host '(?<host>[^']*)' is blocked because of many connection errors/],
+    hint: 'The server blocked {host|the agent host} after connection errors: run FLUSH HOSTS (mariadb-admin flush-hosts) and fix what caused them.' },
+  { id: 'connection-server-shutdown', class: 'connection', source: 'stderr', codes: [1053], priority: PRIORITY.stderr,
+    patterns: [/Server shutdown in progress/],
+    hint: 'The server was shutting down during the dump: retry once it is back.' },
+  { id: 'connection-idle-disconnect', class: 'connection', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/disconnected by the server because of inactivity/],
+    hint: 'The server dropped the idle connection (wait_timeout): raise wait_timeout for the backup user\'s session.' },
+
+  // --- killed on the server ------------------------------------------------------------------
+  { id: 'killed-on-server', class: 'killed', source: 'stderr', codes: [1317, 1927], priority: PRIORITY.stderr,
+    patterns: [/Query execution was interrupted(?![,\s]*(?:\(max_statement_time|maximum statement))/, /Connection was killed/],
+    hint: 'A KILL on the server stopped the dump: find who or what runs KILL (an operator, pt-kill, a query killer).' },
+
+  // --- disk full -----------------------------------------------------------------------------
+  { id: 'disk-full-errno', class: 'disk_full', source: 'stderr', codes: [1021], priority: PRIORITY.stderr,
+    patterns: [/No space left on device/i, /Got errno 28 on write/, /\b(?:errno|Errcode):? 28\b/, /Got error 28 from storage engine/,
+      /Disk (?:got )?full/, /Disk quota exceeded/i],
+    hint: 'A disk is full (errno 28): free space where the message points (the repository, or the server\'s datadir or tmpdir).' },
+  { id: 'disk-full-server-table', class: 'disk_full', source: 'stderr', codes: [1114], priority: PRIORITY.stderr,
+    patterns: [/The table '(?<table>[^']+)' is full/],
+    hint: 'The server ran out of room for {table|a table} (datadir, tmpdir or tablespace limit): free space on the database server.' },
+  { id: 'disk-file-too-large', class: 'disk_full', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/File too large/i, /Got errno 27 on write/, /File size limit exceeded/i],
+    hint: 'The output hit the file size limit: raise `ulimit -f` (LimitFSIZE) or use a filesystem that allows larger files.' },
+
+  // --- corruption ----------------------------------------------------------------------------
+  { id: 'corruption-crashed-table', class: 'corruption', source: 'stderr', codes: [1194, 1195, 1034, 1035, 126, 127, 130, 144, 145], priority: PRIORITY.stderr,
+    patterns: [/Table '(?<table>[^']+)' is marked as crashed/, /Incorrect key file for table '(?<table>[^']+)'/,
+      /Index for table '(?<table>[^']+)' is corrupt/, /Old key file for table '(?<table>[^']+)'/, /Incorrect file format '(?<table>[^']+)'/,
+      /Table (?:is|was marked as) crashed/, /(?:Index|Table|Record) file is (?:crashed|corrupted)/],
+    hint: 'Table {table|named in the log} is damaged: run CHECK TABLE then REPAIR TABLE on it, then re-run the backup.' },
+  { id: 'corruption-innodb', class: 'corruption', source: 'stderr', codes: [1712, 1812, 1814], priority: PRIORITY.stderr,
+    patterns: [/Tablespace (?:is missing|has been discarded) for table (?<table>[`'][^\s]*[`']|\S+)/, /Index (?<index>\S+) is corrupted/,
+      /Page read from tablespace is corrupted/, /Read page with wrong checksum/],
+    hint: 'InnoDB reports {table|a table} corrupt or without its tablespace: read the server error log, then restore that table from a good backup.' },
+
+  // --- charset -------------------------------------------------------------------------------
+  { id: 'charset-conversion', class: 'charset', source: 'stderr', codes: [1267, 1271, 1300, 1366], priority: PRIORITY.stderr,
+    patterns: [/Incorrect string value: '[^']*' for column (?<column>\S+)/, /Illegal mix of collations/, /Invalid (?<charset>\w+) character string/],
+    hint: 'Characters do not fit the connection charset (column {column|named in the log}): dump with --default-character-set=utf8mb4 and use utf8mb4 tables.' },
+  { id: 'charset-unknown', class: 'charset', source: 'stderr', codes: [1115, 2019], priority: PRIORITY.stderr,
+    patterns: [/Character set '(?<charset>[^']+)' is not a compiled character set/, /Can't initialize character set (?<charset>[^\s(]+)/,
+      /Unknown character set: '(?<charset>[^']+)'/],
+    hint: 'The character set {charset|configured} is unknown to the client or server: use default-character-set=utf8mb4.' },
+  { id: 'charset-lossy', class: 'charset', source: 'fact', fact: 'lossyCharset', priority: PRIORITY.content,
+    hint: 'Characters were lost converting to the dump charset: dump with --default-character-set=utf8mb4.' },
+
+  // --- not found -----------------------------------------------------------------------------
+  { id: 'unknown-database', class: 'not_found', source: 'stderr', codes: [1049], priority: PRIORITY.stderr,
+    patterns: [/Unknown database '(?<db>[^']+)'/],
+    hint: 'Database {db|named in the log} does not exist on the server: fix the target\'s database list.' },
+  { id: 'unknown-table', class: 'not_found', source: 'stderr', codes: [1146], priority: PRIORITY.stderr,
+    patterns: [/Table '(?<table>[^']+)' doesn't exist/, /Couldn't find table: "(?<table>[^"]+)"/],
+    hint: 'Table {table|named in the log} does not exist: fix the target\'s table list (or it was dropped during the dump).' },
+  // A broken view or a vanished definer is a missing object the dump depends on; no grant fixes it.
+  { id: 'view-invalid', class: 'not_found', source: 'stderr', codes: [1356], priority: PRIORITY.stderr,
+    patterns: [/View '(?<view>[^']+)' references invalid table\(s\)/],
+    hint: 'View {view|named in the log} references a dropped table or column or a definer without rights: fix it (ALTER VIEW) or drop it.' },
+  { id: 'definer-missing', class: 'not_found', source: 'stderr', codes: [1449], priority: PRIORITY.stderr,
+    patterns: [/The user specified as a definer \((?<definer>'[^']*'@'[^']*')\) does not exist/],
+    hint: 'The definer {definer|named in the log} of a view, routine or trigger no longer exists: recreate that account or change the object\'s DEFINER.' },
+  { id: 'tool-not-found-shell', class: 'not_found', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/(?<tool>[\w.-]+): (?:command )?not found\s*$/],
+    hint: 'Install {tool|the dump tool} on the agent host (mariadb-client or mysql-client) or set its path in the config.' },
+
+  // --- config --------------------------------------------------------------------------------
+  { id: 'unknown-option', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/unknown (?:variable|option) '(?<option>[^']+)'/],
+    hint: 'The dump tool does not know {option|an option}: remove it from the target options or defaults file, or use a tool version that has it.' },
+  { id: 'bad-option-value', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/Error while setting value '[^']*' to '(?<option>[^']+)'/, /Unknown suffix '.' used for variable '(?<option>[^']+)'/,
+      /option '(?<option>[^']+)' requires an argument/, /Invalid mode to --(?<option>compatible)/,
+      /You can't use --(?<option>[\w-]+) and --[\w-]+ at the same time/, /Illegal use of option --(?<option>[\w-]+)/],
+    hint: 'Fix the dump option {option|named in the log} in the target options or defaults file.' },
+  { id: 'defaults-file', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/Could not open required defaults file: (?<file>\S+)/, /Found option without preceding group in config file:? (?<file>\S+)/,
+      /Wrong group definition in config file:? (?<file>\S+)/, /Fatal error in defaults handling/],
+    hint: 'Fix the defaults file {file|the dump tool reads} (missing, or not in [group] option=value form).' },
+  { id: 'binlog-disabled', class: 'config', source: 'stderr', codes: [1381], priority: PRIORITY.stderr,
+    patterns: [/You are not using binary logging/, /Binlogging on server not active/],
+    hint: 'The dump asks for binlog coordinates (--master-data / --source-data) but the server has no binary log: enable log_bin or drop the option.' },
+  { id: 'column-statistics', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/COLUMN_STATISTICS/],
+    hint: 'mysqldump 8 asked a server without column statistics (MariaDB, MySQL 5.7): add --column-statistics=0 or use mariadb-dump.' },
+  { id: 'packet-too-large', class: 'config', source: 'stderr', codes: [1153, 2020], priority: PRIORITY.stderr,
+    patterns: [/Got (?:a )?packet bigger than 'max_allowed_packet'/],
+    hint: 'A row is larger than max_allowed_packet: raise --max-allowed-packet for the dump (up to 1G) and on the server.' },
+  { id: 'tls-error', class: 'config', source: 'stderr', codes: [2026], priority: PRIORITY.stderr,
+    patterns: [/SSL connection error: (?<reason>[^"]+?)"?\s*(?:when trying to connect)?$/, /TLS\/SSL error: (?<reason>[^"]+?)"?\s*(?:when trying to connect)?$/],
+    hint: 'The TLS handshake failed ({reason|see the log}): fix the CA / certificate options or the server\'s TLS setup.' },
+  { id: 'log-tables-locked', class: 'config', source: 'stderr', codes: [1556], priority: PRIORITY.stderr,
+    patterns: [/You can't use locks with log tables/],
+    hint: 'LOCK TABLES cannot lock mysql.general_log / slow_log: exclude them (--ignore-table) or dump with --single-transaction.' },
+  { id: 'open-files-limit', class: 'config', source: 'stderr', codes: [23], priority: PRIORITY.stderr,
+    patterns: [/Out of resources when opening file/, /Too many open files/],
+    hint: 'The server ran out of file handles: raise open_files_limit (and LimitNOFILE), or dump with --single-transaction instead of LOCK TABLES.' },
+
+  // --- lock waits ----------------------------------------------------------------------------
+  // Metadata-lock waits end in 1205 too (lock_wait_timeout); one that never ends is a stall (timeout).
+  { id: 'lock-wait-timeout', class: 'lock_timeout', source: 'stderr', codes: [1205], priority: PRIORITY.stderr,
+    patterns: [/Lock wait timeout exceeded/],
+    hint: 'A row or metadata lock wait timed out: a long transaction or DDL holds the lock (SHOW PROCESSLIST); schedule off-peak or use --single-transaction.' },
+  { id: 'lock-deadlock', class: 'lock_timeout', source: 'stderr', codes: [1213], priority: PRIORITY.stderr,
+    patterns: [/Deadlock found when trying to get lock/],
+    hint: 'The dump lost a deadlock: retry, and schedule it away from heavy writes.' },
+
+  // --- memory --------------------------------------------------------------------------------
+  { id: 'client-out-of-memory', class: 'out_of_memory', source: 'stderr', codes: [2008], priority: PRIORITY.stderr,
+    patterns: [/(?:MySQL client|Client) r[au]n out of memory/i, /Out of memory \(Needed \d+ bytes\)/, /Cannot allocate memory/],
+    hint: 'The dump tool ran out of memory: check the agent host\'s limits and keep --quick so rows stream.' },
+  { id: 'server-out-of-memory', class: 'out_of_memory', source: 'stderr', codes: [1037, 1038, 1041, 1135], priority: PRIORITY.stderr,
+    patterns: [/Out of memory; (?:restart server|check if mysqld)/, /Out of sort memory/, /Can't create a new thread/],
+    hint: 'The database server ran out of memory: check its memory use and buffers (sort_buffer_size, innodb_buffer_pool_size).' },
+
+  // --- server-side time limits ---------------------------------------------------------------
+  { id: 'statement-timeout', class: 'timeout', source: 'stderr', codes: [1969, 3024], priority: PRIORITY.stderr,
+    patterns: [/max_statement_time exceeded/, /maximum statement execution time exceeded/, /execution time limit .* exceeded/],
+    hint: 'A server time limit stopped a dump query: exempt the backup user (max_statement_time = 0 on MariaDB, max_execution_time = 0 on MySQL).' },
+
+  // --- output --------------------------------------------------------------------------------
+  { id: 'dump-write-failed', class: 'unknown', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/Got errno (?<errno>(?!2[78]\b)\d+) on write/],
+    hint: 'The dump could not write its output (errno {errno|?}): check the compressor and the repository disk.' },
+  { id: 'dump-truncated', class: 'verification', source: 'truncated', priority: PRIORITY.truncated,
+    hint: 'The dump exited 0 without its "-- Dump completed" trailer: the stream was cut; never publish it, re-run.' },
+
+  // --- pre-flight check names (weakest: the failing probe's own error, when given, is more precise)
+  { id: 'preflight-disk', class: 'disk_full', source: 'fact', fact: 'preflightFailedCheck', patterns: [/space|disk/i], priority: PRIORITY.preflight,
+    hint: 'Pre-flight check {value|} found too little free space for the estimated backup: prune or expand the repository.' },
+  { id: 'preflight-grants', class: 'privilege', source: 'fact', fact: 'preflightFailedCheck', patterns: [/grant|privilege/i], priority: PRIORITY.preflight },
+  { id: 'preflight-connect', class: 'connection', source: 'fact', fact: 'preflightFailedCheck', patterns: [/connect|reach/i], priority: PRIORITY.preflight },
+  { id: 'preflight-repository', class: 'config', source: 'fact', fact: 'preflightFailedCheck', patterns: [/writ|repo/i], priority: PRIORITY.preflight,
+    hint: 'Pre-flight check {value|} failed: the repository is not writable by the agent; fix its path, owner or mount.' },
+];

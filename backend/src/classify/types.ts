@@ -1,0 +1,43 @@
+import type { FailureClass, Severity } from './classes.js';
+
+/** Everything known about a failed run, as collected by the pipeline (or pasted from the field). */
+export interface FailureEvidence {
+  /** Dump tool binary name, e.g. `mariadb-dump` or `mysqldump`. */
+  tool?: string;
+  exitCode?: number | null;
+  /** Terminating signal of the dump tool, e.g. `SIGKILL`. */
+  signal?: string | null;
+  stderr?: string;
+  /** The last bytes of the dump's stdout (where the completion trailer lives). */
+  stdoutTail?: string;
+  /** Whether the `-- Dump completed` trailer was seen; undefined when unknown. */
+  trailerPresent?: boolean;
+  /** Node/OS error codes the agent itself hit (ENOSPC, EACCES, ENOENT …), with their context. */
+  osErrors?: { code: string; syscall?: string; path?: string; message?: string }[];
+  /** A failed helper process (the compressor) and how it ended. */
+  compressor?: { name: string; exitCode: number | null; signal: string | null; stderr: string };
+  /** Facts established by the agent before or around the dump (pre-flight, deadlines, stalls). */
+  facts?: {
+    deadlineExceeded?: boolean;
+    stalledSeconds?: number;
+    preflightFailedCheck?: string;
+    configError?: string;
+    lossyCharset?: boolean;
+    missingObjects?: string[];
+    killedByAgent?: boolean;
+  };
+}
+
+export interface Classification {
+  class: FailureClass;
+  retryable: boolean;
+  severity: Severity;
+  /** The MySQL/MariaDB error code (e.g. 1045) or OS errno name when there is one. */
+  code: number | string | null;
+  /** One line telling an operator what to do. */
+  hint: string;
+  /** Which rule matched (stable id, for logs and tests). */
+  rule: string;
+  /** The evidence line that matched, trimmed. */
+  detail?: string;
+}

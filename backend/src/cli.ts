@@ -1,0 +1,148 @@
+// The `warden` command line: parses arguments and calls the same command functions the API and
+// the scheduler call.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { type CommandResult, EXIT } from './commands/output.js';
+// Each command's module is imported when it runs: a backup does not load the HTTP server, the
+// metrics registry or the restore code, which keeps start-up time and memory down.
+import { mainLogger, setLogLevel } from './log.js';
+
+const DEFAULT_CONFIG = process.env.WARDEN_CONFIG ?? 'warden.yaml';
+
+/** Runs `fn` with an AbortSignal that fires on SIGINT/SIGTERM, so a run ends recorded as interrupted. */
+async function withInterrupt(fn: (signal: AbortSignal) => Promise<CommandResult>): Promise<CommandResult> {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    mainLogger().warn({ signal: sig }, 'stopping: the current run will be recorded as interrupted');
+    controller.abort();
+  };
+  // `on`, not `once`: a listener must stay registered while the run winds down, or signal-exit
+  // (used by the lock library) sees no other listener and re-raises the signal, killing us.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function program(emit: (r: CommandResult) => void): Command {
+  const cmd = new Command('warden')
+    .description('Warden: MySQL/MariaDB backups that are proven good, classified when they fail, and watched from Grafana')
+    .option('--log-level <level>', 'log level on stderr (fatal, error, warn, info, debug)', 'warn')
+    .hook('preAction', (root) => setLogLevel(root.opts().logLevel as string))
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  cmd
+    .command('backup')
+    .description('back up one target now: stream, checksum, compress, publish atomically')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .requiredOption('-t, --target <name>', 'target to back up')
+    .option('--resume', 'continue the newest interrupted per-table run of the target', false)
+    .option('--json', 'print one JSON object', false)
+    .action(async (o: { config: string; target: string; resume: boolean; json: boolean }) => {
+      emit(await withInterrupt(async (signal) => (await import('./commands/backup.js')).backupCommand({ ...o, signal })));
+    });
+
+  cmd
+    .command('check')
+    .description('pre-flight checks of every target (or one): connection, grants, space, tool, repository')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('-t, --target <name>', 'only this target')
+    .option('--json', 'print one JSON object', false)
+    .action(async (o: { config: string; target?: string; json: boolean }) => emit(await (await import('./commands/check.js')).checkCommand(o)));
+
+  cmd
+    .command('list')
+    .description('list the backups in the repository, newest first')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('-t, --target <name>', 'only this target')
+    .option('--json', 'print one JSON object', false)
+    .action(async (o: { config: string; target?: string; json: boolean }) => emit(await (await import('./commands/list.js')).listCommand(o)));
+
+  cmd
+    .command('expire')
+    .description('delete the runs the retention policy no longer keeps (never the newest good or verified backup)')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('-t, --target <name>', 'only this target')
+    .option('--dry-run', 'only say what would be deleted', false)
+    .option('--json', 'print one JSON object', false)
+    .action(async (o: { config: string; target?: string; dryRun: boolean; json: boolean }) => emit(await (await import('./commands/expire.js')).expireCommand(o)));
+
+  cmd
+    .command('serve')
+    .description('run the agent: HTTP API, schedules, retention and Prometheus metrics, until SIGTERM')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .option('--listen <host:port>', 'address to listen on (default: api.listen, 127.0.0.1:9207)')
+    .action(async (o: { config: string; listen?: string }) => {
+      // A service reports what it does: info level unless --log-level or WARDEN_LOG_LEVEL says otherwise.
+      if (cmd.getOptionValueSource('logLevel') === 'default') setLogLevel(process.env.WARDEN_LOG_LEVEL ?? 'info');
+      emit(await (await import('./commands/serve.js')).serveCommand(o));
+    });
+
+  cmd
+    .command('verify')
+    .description('prove a backup can come back: checksum, parse (every table and row), or restore into a scratch server')
+    .argument('<backup>', 'backup folder (a copy anywhere works) or backup id')
+    .option('-c, --config <file>', `configuration file: for a backup id, and the scratch server of --level restore (default ${DEFAULT_CONFIG})`)
+    .option('--level <level>', 'checksum, parse or restore (each includes the ones before)', 'parse')
+    .option('--json', 'print one JSON object', false)
+    .action(async (backup: string, o: { config?: string; level: string; json: boolean }) => {
+      emit(await withInterrupt(async (signal) => (await import('./commands/verify.js')).verifyCommand(backup, { ...o, defaultConfig: DEFAULT_CONFIG, signal })));
+    });
+
+  cmd
+    .command('restore')
+    .description("load one database of a backup under a new name on a target's server")
+    .argument('<backup>', 'backup folder or backup id')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .requiredOption('-t, --target <name>', 'target whose server (and credentials) to restore to')
+    .requiredOption('-d, --database <name>', 'new database name to load into')
+    .option('--source-database <name>', 'the database of the backup to load (required when it holds several)')
+    .option('--force', 'load into an existing database even if it is not empty', false)
+    .option('--parallel <n>', "per-table backups: data files loaded at once (default: the target's parallel)")
+    .option('--json', 'print one JSON object', false)
+    .action(
+      async (
+        backup: string,
+        o: { config: string; target: string; database: string; sourceDatabase?: string; force: boolean; parallel?: string; json: boolean },
+      ) => {
+        emit(await withInterrupt(async (signal) => (await import('./commands/restore.js')).restoreCommand(backup, { ...o, signal })));
+      },
+    );
+
+  cmd
+    .command('classify')
+    .description('classify a failure: reads {"tool","exitCode","signal","stderr","stdoutTail"} on stdin')
+    .option('--json', 'print one JSON object', false)
+    .action(async (o: { json: boolean }) => emit(await (await import('./commands/classify.js')).classifyCommand(readFileSync(0, 'utf8'), o)));
+
+  return cmd;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // Backups, manifests and logs are private, including files child processes (zstd) create.
+  process.umask(0o077);
+  let result: CommandResult | null = null;
+  const cmd = program((r) => {
+    result = r;
+  });
+  try {
+    await cmd.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; anything else is a usage error.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    mainLogger().error({ err }, 'unexpected error');
+    process.stderr.write(`warden: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.failed;
+  }
+  const r = result as CommandResult | null;
+  if (!r) return EXIT.ok;
+  process.stdout.write(r.output);
+  return r.exitCode;
+}

@@ -1,0 +1,64 @@
+// `warden verify <backup-dir | backup-id>`: exit 0 valid, 1 invalid, 2 usage or config error.
+import { existsSync } from 'node:fs';
+import { ConfigError, type LoadedConfig, loadConfig } from '../config/load.js';
+import { VERIFY_LEVELS, type VerifyLevel } from '../config/schema.js';
+import { type VerifyResult, verifyBackup } from '../verify/index.js';
+import { BackupNotFoundError, locateBackup } from './locate.js';
+import { type CommandResult, configErrorResult, EXIT, json } from './output.js';
+
+export interface VerifyCommandOptions {
+  /** Given explicitly; else `defaultConfig` is read when it is needed and exists. */
+  config?: string;
+  defaultConfig: string;
+  level: string;
+  json: boolean;
+  signal?: AbortSignal;
+}
+
+function usage(message: string, asJson: boolean): CommandResult {
+  return { exitCode: EXIT.usage, output: asJson ? json({ ok: false, error: { message } }) : `warden verify: ${message}\n` };
+}
+
+function text(r: VerifyResult): string {
+  const what = `backup ${r.id ?? r.dir}${r.target ? ` of ${r.target}` : ''}`;
+  const rto = r.restoreSeconds !== null ? `, restored in ${r.restoreSeconds.toFixed(1)} s` : '';
+  if (r.ok) return `${what} is valid (level ${r.level}${rto}, ${r.durationSeconds.toFixed(1)} s)\n`;
+  const lines = r.problems.map((p) => `  ${p.kind}${p.table ? ` [${p.table}]` : ''}: ${p.detail}`);
+  return `${what} is INVALID (level ${r.level}${rto}): ${r.problems.length} problem(s)\n${lines.join('\n')}\n`;
+}
+
+export async function verifyCommand(backup: string, opts: VerifyCommandOptions): Promise<CommandResult> {
+  if (!(VERIFY_LEVELS as readonly string[]).includes(opts.level)) {
+    return usage(`--level must be one of ${VERIFY_LEVELS.join(', ')} (got "${opts.level}")`, opts.json);
+  }
+  const level = opts.level as VerifyLevel;
+  try {
+    let config: LoadedConfig | undefined;
+    const needConfig = () => (config ??= loadConfig(opts.config ?? opts.defaultConfig));
+    const dir = await locateBackup(backup, () => needConfig().repositoryPath);
+    // Restore verification uses the configured scratch server when there is a configuration.
+    if (level === 'restore' && (opts.config !== undefined || existsSync(opts.defaultConfig))) needConfig();
+    const r = await verifyBackup({ dir, level, config, signal: opts.signal });
+    const out = {
+      ok: r.ok,
+      level: r.level,
+      id: r.id,
+      target: r.target,
+      dir: r.dir,
+      problems: r.problems,
+      durationSeconds: r.durationSeconds,
+      ...(level === 'restore' ? { restoreSeconds: r.restoreSeconds } : {}),
+      rawBytes: r.rawBytes,
+      recorded: r.recorded,
+    };
+    return { exitCode: r.ok ? EXIT.ok : EXIT.failed, output: opts.json ? json(out) : text(r) };
+  } catch (err) {
+    if (err instanceof ConfigError) return configErrorResult(err, opts.json);
+    if (err instanceof BackupNotFoundError) return usage(err.message, opts.json);
+    if (opts.signal?.aborted) {
+      const message = 'verification interrupted';
+      return { exitCode: EXIT.failed, output: opts.json ? json({ ok: false, level, error: { class: 'killed', message } }) : `${message}\n` };
+    }
+    throw err;
+  }
+}

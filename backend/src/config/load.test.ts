@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolvePassword } from '../engine/credentials.js';
+import { ConfigError, findTarget, loadConfig, parseConfig } from './load.js';
+
+const GOOD = `
+repository: ./backups
+targets:
+  - name: shop
+    host: 127.0.0.1
+    port: 3306
+    user: backup
+    passwordEnv: SHOP_DB_PASSWORD
+    databases: [shop]
+    compression: zstd
+`;
+
+function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(text, 'warden.yaml', env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain('warden.yaml');
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('accepts the documented example and fills defaults', () => {
+    const c = parseConfig(GOOD, '/etc/warden/warden.yaml', {});
+    expect(c.repositoryPath).toBe('/etc/warden/backups');
+    expect(c.targets[0]).toMatchObject({ name: 'shop', port: 3306, compression: 'zstd', tool: 'auto', connectTimeoutSeconds: 10 });
+  });
+
+  it('names the key of every bad value', () => {
+    const p = problems(GOOD.replace('port: 3306', 'port: "x"').replace('compression: zstd', 'compression: lz4'));
+    expect(p.some((l) => l.startsWith('targets[0].port (target "shop")'))).toBe(true);
+    expect(p.some((l) => l.startsWith('targets[0].compression (target "shop")'))).toBe(true);
+  });
+
+  it('rejects unknown keys, bad names, duplicates and contradictions', () => {
+    expect(problems(GOOD.replace('user: backup', 'user: backup\n    pasword: x'))).toEqual([
+      'targets[0] (target "shop"): unknown key: "pasword" not allowed here',
+    ]);
+    expect(problems(GOOD.replace('name: shop', 'name: Shop!'))[0]).toMatch(/^targets\[0\]\.name .*\[a-z0-9_-\]/);
+    const dup = `${GOOD}\n  - { name: shop, user: u }\n`;
+    expect(problems(dup)[0]).toMatch(/targets\[1\]\.name .*duplicate target name "shop"/);
+    expect(problems(GOOD.replace('port: 3306', 'port: 3306\n    socket: /tmp/x.sock'))[0]).toMatch(/socket.*not both/);
+    expect(problems('repository: x\ntargets: []\n')[0]).toMatch(/^targets:/);
+    expect(problems('just a string')[0]).toMatch(/mapping/);
+    expect(problems('a: [1\n')[0]).toMatch(/^YAML/);
+  });
+
+  it('lets environment variables override, and names them in errors', () => {
+    const env = { WARDEN_REPOSITORY: '/var/backups', WARDEN_TARGET_SHOP_PORT: '3307', WARDEN_TARGET_SHOP_DATABASES: 'a, b' };
+    const c = parseConfig(GOOD, '/x/warden.yaml', env);
+    expect(c.repositoryPath).toBe('/var/backups');
+    expect(c.targets[0]).toMatchObject({ port: 3307, databases: ['a', 'b'] });
+    expect(problems(GOOD, { WARDEN_TARGET_SHOP_PORT: '99999' })[0]).toMatch(/targets\[0\]\.port .*\[from WARDEN_TARGET_SHOP_PORT\]/);
+  });
+
+  it('reports an unknown target with the known ones, and an unreadable file', () => {
+    const c = parseConfig(GOOD, 'w.yaml', {});
+    expect(() => findTarget(c, 'nope')).toThrow(/unknown target "nope"; known targets: shop/);
+    expect(() => loadConfig('/nonexistent/warden.yaml')).toThrow(/cannot read the file: ENOENT/);
+  });
+
+  it('reads passwords from the environment or a private file only', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-cfg-'));
+    const c = parseConfig(GOOD, path.join(dir, 'w.yaml'), {});
+    const t = c.targets[0]!;
+    expect(resolvePassword(t, c.file, { SHOP_DB_PASSWORD: 's3cret' })).toBe('s3cret');
+    expect(() => resolvePassword(t, c.file, {})).toThrow(/SHOP_DB_PASSWORD is not set/);
+    writeFileSync(path.join(dir, 'pw'), 'from-file\n', { mode: 0o644 });
+    const f = { ...t, passwordEnv: undefined, passwordFile: 'pw' };
+    expect(() => resolvePassword(f, c.file, {})).toThrow(/readable by others \(mode 644\); run chmod 600/);
+    writeFileSync(path.join(dir, 'pw600'), 'from-file\n', { mode: 0o600 });
+    expect(resolvePassword({ ...f, passwordFile: 'pw600' }, c.file, {})).toBe('from-file');
+    rmSync(dir, { recursive: true });
+  });
+});

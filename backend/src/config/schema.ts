@@ -1,0 +1,144 @@
+// The configuration schema: the one place every key is defined (warden.example.yaml documents it
+// and a test checks the two agree).
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+export const TARGET_NAME = /^[a-z0-9_-]{1,64}$/;
+/** Databases MySQL and MariaDB keep for themselves; never dumped unless listed explicitly. */
+export const SYSTEM_DATABASES = ['mysql', 'information_schema', 'performance_schema', 'sys'];
+export const VERIFY_LEVELS = ['checksum', 'parse', 'restore'] as const;
+export type VerifyLevel = (typeof VERIFY_LEVELS)[number];
+
+const port = z.number().int().min(1).max(65535);
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const identifier = z.string().min(1).max(64).regex(/^[^`/\\.\0]+$/, 'must be a plain database name');
+
+/** A duration: seconds as a number, or a string like `90s`, `30m`, `26h`, `7d`, `2w`; parsed to seconds. */
+const duration = z.union([z.number().positive(), z.string()]).transform((v, ctx) => {
+  const seconds = typeof v === 'number' ? v : parseDuration(v);
+  if (seconds === null) {
+    ctx.addIssue({ code: 'custom', message: `"${String(v)}" is not a duration (e.g. 90s, 30m, 26h, 7d)` });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+/** A cron expression (5 fields, or 6 with seconds), checked by the scheduler's own library. */
+const cron = z.string().superRefine((expr, ctx) => {
+  try {
+    new Cron(expr, { paused: true }).stop();
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `invalid cron expression "${expr}": ${(err as Error).message}` });
+  }
+});
+
+export const compressionSchema = z.enum(['zstd', 'gzip', 'none']);
+
+const endpointFields = {
+  host: z.string().min(1).optional(),
+  port: port.optional(),
+  socket: z.string().min(1).optional(),
+};
+
+const replicaSchema = z.strictObject(endpointFields);
+
+const retrySchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(20).default(3),
+  baseDelaySeconds: z.number().min(0).max(3600).default(5),
+  maxDelaySeconds: z.number().min(0).max(86_400).default(300),
+});
+
+const retentionSchema = z.strictObject({
+  keepLast: z.number().int().min(1).optional(),
+  keepDays: z.number().int().min(1).optional(),
+  keepDaily: z.number().int().min(0).optional(),
+  keepWeekly: z.number().int().min(0).optional(),
+  keepMonthly: z.number().int().min(0).optional(),
+});
+
+const credentialsFields = {
+  user: z.string().min(1),
+  passwordEnv: envName.optional(),
+  passwordFile: z.string().min(1).optional(),
+};
+
+function exclusive(t: { passwordEnv?: string; passwordFile?: string; socket?: string; host?: string; port?: number }, ctx: z.RefinementCtx): void {
+  if (t.passwordEnv && t.passwordFile) {
+    ctx.addIssue({ code: 'custom', path: ['passwordFile'], message: 'give passwordEnv or passwordFile, not both' });
+  }
+  if (t.socket && (t.host || t.port)) {
+    ctx.addIssue({ code: 'custom', path: ['socket'], message: 'give socket, or host and port, not both' });
+  }
+}
+
+export const targetSchema = z
+  .strictObject({
+    name: z.string().regex(TARGET_NAME, 'must match [a-z0-9_-] (1 to 64 characters)'),
+    ...endpointFields,
+    ...credentialsFields,
+    databases: z.array(identifier).min(1).optional(),
+    excludeDatabases: z.array(identifier).optional(),
+    compression: compressionSchema.default('zstd'),
+    compressionLevel: z.number().int().min(1).max(19).optional(),
+    tool: z.enum(['auto', 'mariadb-dump', 'mysqldump']).default('auto'),
+    connectTimeoutSeconds: z.number().int().min(1).max(600).default(10),
+    characterSet: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be a character set name').default('utf8mb4'),
+    method: z.enum(['single-stream', 'per-table']).default('single-stream'),
+    parallel: z.number().int().min(1).max(64).default(2),
+    consistent: z.boolean().default(false),
+    replicas: z.array(replicaSchema).default([]),
+    schedule: cron.optional(),
+    verifySchedule: cron.optional(),
+    verifyLevel: z.enum(VERIFY_LEVELS).default('restore'),
+    verifyAfterBackup: z.enum([...VERIFY_LEVELS, 'none']).default('parse'),
+    rpo: duration.optional(),
+    deadline: duration.default(6 * 3600),
+    stallTimeout: duration.default(600),
+    anomalyThreshold: z.number().min(0).max(1).default(0.2),
+    retry: retrySchema.optional(),
+    retention: retentionSchema.optional(),
+  })
+  .superRefine((t, ctx) => {
+    exclusive(t, ctx);
+    if (t.databases && t.excludeDatabases) {
+      ctx.addIssue({ code: 'custom', path: ['excludeDatabases'], message: 'give databases or excludeDatabases, not both' });
+    }
+  });
+
+const scratchSchema = z.strictObject({ ...endpointFields, ...credentialsFields }).superRefine(exclusive);
+
+export const configSchema = z
+  .strictObject({
+    repository: z.string().min(1),
+    api: z
+      .strictObject({
+        listen: z.string().regex(/^[^:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be HOST:PORT').default('127.0.0.1:9207'),
+        tokenEnv: envName.default('WARDEN_API_TOKEN'),
+        tokenFile: z.string().min(1).optional(),
+        protectReads: z.boolean().default(false),
+        corsOrigins: z.array(z.string().url()).default([]),
+      })
+      .prefault({}),
+    scheduler: z.strictObject({ concurrency: z.number().int().min(1).max(64).default(2) }).prefault({}),
+    retry: retrySchema.prefault({}),
+    retention: retentionSchema.optional(),
+    preflight: z.strictObject({ freeSpaceFactor: z.number().min(1).max(10).default(1.5) }).prefault({}),
+    verify: z.strictObject({ scratch: scratchSchema.optional() }).prefault({}),
+    targets: z.array(targetSchema).min(1),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.targets.forEach((t, i) => {
+      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'name'], message: `duplicate target name "${t.name}"` });
+      seen.add(t.name);
+    });
+  });
+
+export type TargetConfig = z.infer<typeof targetSchema>;
+export type WardenConfig = z.infer<typeof configSchema>;
+export type Compression = z.infer<typeof compressionSchema>;
+export type RetryConfig = z.infer<typeof retrySchema>;
+export type RetentionConfig = z.infer<typeof retentionSchema>;
+export type ReplicaConfig = z.infer<typeof replicaSchema>;
+export type ScratchConfig = z.infer<typeof scratchSchema>;

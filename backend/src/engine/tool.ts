@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface DumpTool {
+  name: 'mariadb-dump' | 'mysqldump';
+  path: string;
+  /** What `--version` printed, e.g. `mariadb-dump  Ver 10.19 Distrib 10.11.19-MariaDB, for debian-linux-gnu`. */
+  version: string;
+  /** Who built it: MariaDB's client and MySQL's differ in options (e.g. --source-data, --gtid). */
+  flavor: 'mariadb' | 'mysql';
+  /** Server-style version of the client distribution, e.g. `10.11.19` or `8.0.40`. */
+  distribution: string;
+}
+
+export class ToolNotFoundError extends Error {
+  constructor(readonly wanted: string) {
+    super(`${wanted} is not installed (looked on PATH: ${process.env.PATH ?? ''})`);
+    this.name = 'ToolNotFoundError';
+  }
+}
+
+export function which(binary: string, searchPath = process.env.PATH ?? ''): string | null {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, binary);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return null;
+}
+
+const cache = new Map<string, Promise<DumpTool>>();
+
+async function describe(name: DumpTool['name'], file: string): Promise<DumpTool> {
+  const { stdout } = await run(file, ['--version'], { timeout: 10_000 });
+  const version = stdout.trim();
+  // On MariaDB systems `mysqldump` is a symlink to mariadb-dump; the version line tells who it is.
+  const flavor = /mariadb/i.test(version) ? 'mariadb' : 'mysql';
+  const distribution = /Distrib\s+([\d.]+)/.exec(version)?.[1] ?? /Ver\s+([\d.]+)/.exec(version)?.[1] ?? 'unknown';
+  return { name, path: file, version, flavor, distribution };
+}
+
+/** Finds the dump tool: `auto` prefers mariadb-dump, then mysqldump. */
+export function findDumpTool(preference: 'auto' | DumpTool['name'] = 'auto'): Promise<DumpTool> {
+  const key = `${preference}:${process.env.PATH ?? ''}`;
+  let found = cache.get(key);
+  if (!found) {
+    const names: DumpTool['name'][] = preference === 'auto' ? ['mariadb-dump', 'mysqldump'] : [preference];
+    found = (async () => {
+      for (const name of names) {
+        const file = which(name);
+        if (file) return describe(name, file);
+      }
+      throw new ToolNotFoundError(names.join(' or '));
+    })();
+    found.catch(() => cache.delete(key));
+    cache.set(key, found);
+  }
+  return found;
+}

@@ -1,0 +1,39 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export const COMPONENTS = ['backup', 'verify', 'retention', 'schedule', 'api', 'cli'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+/** Never let a secret reach a log line, whatever object is logged. */
+const redact = {
+  paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'],
+  censor: '[redacted]',
+};
+
+let main: Logger | null = null;
+
+/** The process logger: JSON lines on stderr (stdout is kept for command results). */
+export function mainLogger(level = process.env.WARDEN_LOG_LEVEL ?? 'warn'): Logger {
+  main ??= pino({ level, redact, base: { pid: process.pid } }, pino.destination({ dest: 2, sync: true }));
+  return main;
+}
+
+export function setLogLevel(level: string): void {
+  mainLogger().level = level;
+}
+
+/**
+ * A run's logger: every line goes to the run's own log.jsonl (kept beside its manifest and served
+ * by the API) and, at the process level, to the main log.
+ */
+export function runLogger(file: string, component: Component, bindings: Record<string, unknown>): { log: Logger; close: () => void } {
+  const dest = pino.destination({ dest: file, sync: true, mode: 0o600, mkdir: false });
+  const parent = mainLogger();
+  const streams = pino.multistream([
+    { level: 'debug', stream: dest },
+    { level: parent.level as pino.Level, stream: pino.destination({ dest: 2, sync: true }) },
+  ]);
+  const log = pino({ level: 'debug', redact, base: { component, ...bindings } }, streams);
+  return { log, close: () => dest.flushSync() };
+}

@@ -1,0 +1,173 @@
+// `warden restore`: loads a backup into a new database on a server, then counts what arrived.
+// The CLI, the API and restore verification all come through here.
+import path from 'node:path';
+import type mysql from 'mysql2/promise';
+import type { Failure, Manifest, ManifestFile } from '../catalog/manifest.js';
+import { readManifest } from '../catalog/store.js';
+import { SYSTEM_DATABASES } from '../config/schema.js';
+import { evidenceOf, toFailure } from '../pipeline/backup.js';
+import { expectedTables } from '../verify/content.js';
+import { LoadProgress, loadFile, verificationFailure } from './load.js';
+import { openConnection, query, type ServerLogin } from './login.js';
+import { restorePhases, runPhases } from './plan.js';
+import { inspectTables, splitName, type TableReport } from './tables.js';
+
+export { LoadProgress } from './load.js';
+export type { TableReport } from './tables.js';
+
+/** A request that cannot be carried out as asked (exit code 2); nothing was changed. */
+export class RestoreUsageError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'RestoreUsageError';
+  }
+}
+
+const IDENTIFIER = /^[^`/\\.\0]{1,64}$/;
+
+export function checkDatabaseName(name: string): void {
+  if (!IDENTIFIER.test(name) || name !== name.trim()) {
+    throw new RestoreUsageError(`"${name}" is not a usable database name`, 'Use 1 to 64 characters without backticks, slashes, dots or NUL.');
+  }
+  if (SYSTEM_DATABASES.includes(name.toLowerCase())) {
+    throw new RestoreUsageError(`"${name}" is a system database`, 'Restore into a database of your own.');
+  }
+}
+
+/** Which database of the backup to load: the only one, or the one named by --source-database. */
+export function chooseSourceDatabase(manifest: Pick<Manifest, 'databases' | 'id'>, wanted?: string): string {
+  if (wanted !== undefined) {
+    if (!manifest.databases.includes(wanted)) {
+      throw new RestoreUsageError(`backup ${manifest.id} has no database "${wanted}"`, `It holds: ${manifest.databases.join(', ')}.`);
+    }
+    return wanted;
+  }
+  if (manifest.databases.length !== 1) {
+    throw new RestoreUsageError(
+      `backup ${manifest.id} holds ${manifest.databases.length} databases (${manifest.databases.join(', ')}); choose one with --source-database`,
+      'A restore loads one database under a new name.',
+    );
+  }
+  return manifest.databases[0]!;
+}
+
+export interface LoadBackupOptions {
+  dir: string;
+  manifest: Manifest;
+  login: ServerLogin;
+  /** Source database → the name it is loaded as; the backup's other databases are skipped. */
+  databases: ReadonlyMap<string, string>;
+  parallel: number;
+  progress?: LoadProgress;
+  signal?: AbortSignal;
+}
+
+/** Loads the files of a backup in order (schema, data in parallel, post); null when all went in. */
+export async function loadBackup(o: LoadBackupOptions): Promise<Failure | null> {
+  const tables = new Set(o.manifest.tables.map((t) => t.name).filter((t) => o.databases.has(splitName(t)[0])));
+  const only = o.databases.size === 1 ? [...o.databases.values()][0] : undefined;
+  const progress = o.progress ?? new LoadProgress();
+  const phases = restorePhases(o.manifest, tables);
+  if (phases.length === 0) return verificationFailure(`backup ${o.manifest.id} lists no files to load`);
+  return runPhases(phases, o.parallel, (file: ManifestFile) =>
+    loadFile({
+      path: path.join(o.dir, file.name),
+      file,
+      compression: o.manifest.compression,
+      login: o.login,
+      databases: o.databases,
+      // Once the schema is in, per-table files may name bare tables: start the client in their database.
+      defaultDatabase: file.role === 'data' && file.table ? o.databases.get(splitName(file.table)[0]) : file.role === 'post' ? only : undefined,
+      progress,
+      signal: o.signal,
+    }),
+  );
+}
+
+export interface RestoreRequest {
+  dir: string;
+  login: ServerLogin;
+  /** The new database name. */
+  database: string;
+  sourceDatabase?: string;
+  /** Load into an existing database even if it holds something. */
+  force: boolean;
+  parallel: number;
+  progress?: LoadProgress;
+  signal?: AbortSignal;
+}
+
+export interface RestoreResult {
+  ok: boolean;
+  id: string;
+  target: string;
+  sourceDatabase: string;
+  database: string;
+  seconds: number;
+  tables: TableReport[];
+  failure: Failure | null;
+}
+
+/** Whether `db` exists and holds tables, views, routines or events. */
+async function isNonEmpty(conn: mysql.Connection, login: ServerLogin, db: string): Promise<boolean> {
+  const [row] = await query<{ n: string | number }>(
+    conn,
+    login,
+    `SELECT (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?)
+          + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?)
+          + (SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?) AS n`,
+    [db, db, db],
+  );
+  return Number(row?.n ?? 0) > 0;
+}
+
+/**
+ * Restores one database of a backup under a new name. Usage problems throw RestoreUsageError
+ * before anything is touched; every other failure comes back classified in the result.
+ */
+export async function restoreBackup(r: RestoreRequest): Promise<RestoreResult> {
+  const manifest = await readManifest(r.dir);
+  if (manifest.status !== 'success' && manifest.status !== 'partial') {
+    throw new RestoreUsageError(`backup ${manifest.id} is ${manifest.status}, not a backup that can be restored`, 'Pick a successful backup (warden list).');
+  }
+  const sourceDatabase = chooseSourceDatabase(manifest, r.sourceDatabase);
+  checkDatabaseName(r.database);
+  const started = performance.now();
+  const result: RestoreResult = {
+    ok: false,
+    id: manifest.id,
+    target: manifest.target,
+    sourceDatabase,
+    database: r.database,
+    seconds: 0,
+    tables: [],
+    failure: null,
+  };
+  const databases = new Map([[sourceDatabase, r.database]]);
+  let conn: mysql.Connection | null = null;
+  try {
+    conn = await openConnection(r.login);
+    if (!r.force && (await isNonEmpty(conn, r.login, r.database))) {
+      throw new RestoreUsageError(`database "${r.database}" already exists and is not empty`, 'Choose another --database, or pass --force to load over it.');
+    }
+    result.failure = await loadBackup({ dir: r.dir, manifest, login: r.login, databases, parallel: r.parallel, progress: r.progress, signal: r.signal });
+    if (!result.failure) result.tables = await inspectTables(conn, r.login, expectedTables(manifest), databases, { check: false });
+    const off = result.tables.filter((t) => !t.ok);
+    if (!result.failure && off.length > 0) {
+      result.failure = verificationFailure(
+        `restored row counts differ from the manifest: ${off.map((t) => `${t.name} ${t.rows ?? 'missing'} (expected ${t.expectedRows})`).join(', ')}`,
+      );
+    }
+  } catch (err) {
+    if (err instanceof RestoreUsageError) throw err;
+    result.failure = toFailure(evidenceOf(err), err instanceof Error ? err.message : String(err));
+  } finally {
+    await conn?.end().catch(() => undefined);
+  }
+  result.seconds = (performance.now() - started) / 1000;
+  result.ok = result.failure === null;
+  return result;
+}

@@ -1,0 +1,56 @@
+// What a restore put on the server, table by table: rows counted with COUNT(*), optionally
+// CHECK TABLE, compared with the manifest.
+import type mysql from 'mysql2/promise';
+import { type ServerLogin, query, quoteIdent } from './login.js';
+
+export interface TableReport {
+  /** `db.table` as in the manifest. */
+  name: string;
+  /** `db.table` it was restored as. */
+  restoredAs: string;
+  expectedRows: number;
+  /** Null when the table is not there. */
+  rows: number | null;
+  /** CHECK TABLE's verdict when asked for: null for OK, else what it said. */
+  check?: string | null;
+  ok: boolean;
+}
+
+/** `db.table` → [db, table] (database names never hold a dot here; table names may). */
+export function splitName(name: string): [string, string] {
+  const dot = name.indexOf('.');
+  return [name.slice(0, dot), name.slice(dot + 1)];
+}
+
+const NO_SUCH_TABLE = 1146;
+
+export async function inspectTables(
+  conn: mysql.Connection,
+  login: ServerLogin,
+  tables: { name: string; rows: number }[],
+  databases: ReadonlyMap<string, string>,
+  opts: { check: boolean },
+): Promise<TableReport[]> {
+  const reports: TableReport[] = [];
+  for (const t of tables) {
+    const [db, table] = splitName(t.name);
+    const newDb = databases.get(db);
+    if (newDb === undefined) continue;
+    const ident = `${quoteIdent(newDb)}.${quoteIdent(table)}`;
+    const report: TableReport = { name: t.name, restoredAs: `${newDb}.${table}`, expectedRows: t.rows, rows: null, ok: false };
+    try {
+      const [count] = await query<{ n: string | number }>(conn, login, `SELECT COUNT(*) AS n FROM ${ident}`);
+      report.rows = Number(count?.n ?? 0);
+    } catch (err) {
+      if ((err as { errno?: number }).errno !== NO_SUCH_TABLE) throw err;
+    }
+    if (opts.check && report.rows !== null) {
+      const verdict = await query<{ Msg_type: string; Msg_text: string }>(conn, login, `CHECK TABLE ${ident}`);
+      const bad = verdict.filter((r) => /error|corrupt/i.test(r.Msg_type) || (r.Msg_type.toLowerCase() === 'status' && r.Msg_text !== 'OK'));
+      report.check = bad.length === 0 ? null : bad.map((r) => `${r.Msg_type}: ${r.Msg_text}`).join('; ');
+    }
+    report.ok = report.rows === t.rows && !report.check;
+    reports.push(report);
+  }
+  return reports;
+}

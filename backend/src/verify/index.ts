@@ -1,0 +1,162 @@
+// `warden verify`: proves a backup can come back, at one of three cumulative levels.
+//   checksum  the manifest is sound and complete; every file's size and sha256 match it
+//   parse     every file decompresses; the SQL is whole (nothing cut, trailer last) and holds every
+//             table with the rows, and every object, the manifest lists
+//   restore   the backup loads into scratch databases, CHECK TABLE passes, row counts match
+// Problems are reported, never thrown; the result is recorded in the manifest.
+import path from 'node:path';
+import type { Manifest, ManifestFile, Verification } from '../catalog/manifest.js';
+import { LOG_FILE } from '../catalog/paths.js';
+import { ManifestError, readManifest, writeManifest } from '../catalog/store.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { VerifyLevel } from '../config/schema.js';
+import { type Logger, mainLogger, runLogger } from '../log.js';
+import { forEachLimit } from '../restore/plan.js';
+import { completeness } from './completeness.js';
+import { contentProblems, type ScannedFile } from './content.js';
+import { type FilePass, passFile } from './filePass.js';
+import { problem, type VerifyProblem } from './problems.js';
+import { restoreStage } from './restoreStage.js';
+
+export { findAnomalies } from './anomaly.js';
+export type { VerifyProblem } from './problems.js';
+
+export interface VerifyOptions {
+  /** The backup's folder (it holds manifest.json). */
+  dir: string;
+  level: VerifyLevel;
+  /** For `restore`: its `verify.scratch` server (else a throwaway mariadbd is started). */
+  config?: LoadedConfig;
+  signal?: AbortSignal;
+  /**
+   * Write the result into the manifest (default true). A caller that holds the manifest and
+   * writes it itself (the backup pipeline) passes false and stores `verificationOf(result)`.
+   */
+  record?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface VerifyResult extends Verification {
+  dir: string;
+  /** Null when the manifest could not be read. */
+  id: string | null;
+  target: string | null;
+  /** SQL bytes decompressed and scanned. */
+  rawBytes: number;
+  /** Whether the result is now in the manifest. */
+  recorded: boolean;
+}
+
+/** Files read at once: enough to overlap reading with scanning on small machines. */
+const FILE_CONCURRENCY = 2;
+/** Problems that make a restore pointless: the bytes are not the ones recorded. */
+const BLOCKS_RESTORE = new Set<VerifyProblem['kind']>(['manifest', 'missing-file', 'size', 'checksum', 'decompress']);
+
+function openLog(dir: string, bindings: Record<string, unknown>): { log: Logger; close: () => void } {
+  try {
+    return runLogger(path.join(dir, LOG_FILE), 'verify', bindings);
+  } catch {
+    // A read-only copy of a backup is still verified; its log lines go to the main log only.
+    return { log: mainLogger().child({ component: 'verify', ...bindings }), close: () => undefined };
+  }
+}
+
+/** Compares one file's pass with the manifest's record of it. */
+function fileProblems(file: ManifestFile, pass: FilePass): VerifyProblem[] {
+  if (pass.readError) return [problem('missing-file', `${file.name} could not be read: ${pass.readError}`)];
+  const out: VerifyProblem[] = [];
+  const storedMatches = pass.bytes === file.bytes && pass.sha256 === file.sha256;
+  // A size difference is already reported; the checksum then differs necessarily.
+  if (pass.bytes === file.bytes && !storedMatches) out.push(problem('checksum', `${file.name}: sha256 is ${pass.sha256}; the manifest says ${file.sha256}`));
+  if (pass.decompressError) out.push(problem('decompress', `${file.name}: ${pass.decompressError}`));
+  // The stored bytes are as recorded, yet the SQL inside is not: the manifest was altered.
+  else if (pass.sql && storedMatches && pass.sql.bytes !== file.rawBytes) {
+    out.push(problem('size', `${file.name}: the SQL inside is ${pass.sql.bytes} bytes; the manifest says ${file.rawBytes}`));
+  }
+  return out;
+}
+
+export async function verifyBackup(opts: VerifyOptions): Promise<VerifyResult> {
+  const { dir, level } = opts;
+  const started = performance.now();
+  const at = new Date().toISOString();
+  const finish = (manifest: Manifest | null, problems: VerifyProblem[], rawBytes: number, restoreSeconds: number | null): VerifyResult => ({
+    level,
+    ok: problems.length === 0,
+    at,
+    problems,
+    durationSeconds: (performance.now() - started) / 1000,
+    restoreSeconds,
+    dir,
+    id: manifest?.id ?? null,
+    target: manifest?.target ?? null,
+    rawBytes,
+    recorded: false,
+  });
+
+  let manifest: Manifest;
+  try {
+    manifest = await readManifest(dir);
+  } catch (err) {
+    if (!(err instanceof ManifestError)) throw err;
+    return finish(null, [problem('manifest', err.message)], 0, null);
+  }
+
+  const { log, close } = openLog(dir, { target: manifest.target, backupId: manifest.id, level });
+  try {
+    log.info('verify started');
+    const { problems, readable } = await completeness(dir, manifest);
+    const parse = level !== 'checksum';
+    const passes = new Map<ManifestFile, FilePass>();
+    await forEachLimit(readable, FILE_CONCURRENCY, async (file) => {
+      passes.set(file, await passFile(path.join(dir, file.name), manifest.compression, parse, opts.signal));
+      return null;
+    });
+    opts.signal?.throwIfAborted();
+    for (const file of readable) problems.push(...fileProblems(file, passes.get(file)!));
+
+    // Content is only worth comparing when every file decompressed whole.
+    const scanned: ScannedFile[] = [];
+    for (const file of manifest.files) {
+      const sql = passes.get(file)?.sql;
+      if (sql && !passes.get(file)!.decompressError) scanned.push({ file, sql });
+    }
+    if (parse && scanned.length === manifest.files.length && manifest.files.length > 0) problems.push(...contentProblems(manifest, scanned));
+    const rawBytes = scanned.reduce((n, s) => n + s.sql.bytes, 0);
+
+    let restoreSeconds: number | null = null;
+    if (level === 'restore' && !problems.some((p) => BLOCKS_RESTORE.has(p.kind))) {
+      const target = opts.config?.targets.find((t) => t.name === manifest.target);
+      const stage = await restoreStage(dir, manifest, { config: opts.config, parallel: target?.parallel ?? 2, signal: opts.signal, env: opts.env });
+      opts.signal?.throwIfAborted();
+      problems.push(...stage.problems);
+      restoreSeconds = stage.restoreSeconds;
+    }
+
+    const result = finish(manifest, problems, rawBytes, restoreSeconds);
+    if (opts.record ?? true) result.recorded = await record(dir, result, log);
+    const fields = { ok: result.ok, problems: result.problems, durationSeconds: result.durationSeconds, restoreSeconds, rawBytes };
+    if (result.ok) log.info(fields, 'verify finished: valid');
+    else log.error(fields, `verify finished: ${problems.length} problem(s), first: ${problems[0]!.kind}: ${problems[0]!.detail}`);
+    return result;
+  } finally {
+    close();
+  }
+}
+
+/** The manifest's `verification` record of a result (without the result's other fields). */
+export function verificationOf(r: Verification): Verification {
+  return { level: r.level, ok: r.ok, at: r.at, problems: r.problems, durationSeconds: r.durationSeconds, restoreSeconds: r.restoreSeconds };
+}
+
+/** Stores the result as the manifest's `verification`, re-reading it first so no other field is lost. */
+async function record(dir: string, result: VerifyResult, log: Logger): Promise<boolean> {
+  try {
+    const manifest = await readManifest(dir);
+    await writeManifest(dir, { ...manifest, verification: verificationOf(result) });
+    return true;
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'the verification result could not be written into the manifest');
+    return false;
+  }
+}

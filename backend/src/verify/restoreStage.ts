@@ -1,0 +1,70 @@
+// `restore` level: load the backup into scratch databases (the configured scratch server, else a
+// throwaway mariadbd), CHECK TABLE and count every table, and time the load: that time is the RTO.
+import { randomBytes } from 'node:crypto';
+import type mysql from 'mysql2/promise';
+import type { Manifest } from '../catalog/manifest.js';
+import type { LoadedConfig } from '../config/load.js';
+import { startThrowawayServer, type ThrowawayServer } from '../engine/throwawayServer.js';
+import { loadBackup } from '../restore/index.js';
+import { openConnection, query, quoteIdent, scratchLogin, type ServerLogin } from '../restore/login.js';
+import { inspectTables } from '../restore/tables.js';
+import { expectedTables } from './content.js';
+import { problem, type VerifyProblem } from './problems.js';
+
+export interface RestoreStageOptions {
+  config?: LoadedConfig;
+  /** Files loaded at once for per-table backups. */
+  parallel: number;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RestoreStageResult {
+  problems: VerifyProblem[];
+  restoreSeconds: number | null;
+}
+
+/** One scratch name per database of the backup, unlikely to meet anything on a shared scratch server. */
+function scratchNames(databases: string[]): Map<string, string> {
+  const tag = randomBytes(4).toString('hex');
+  return new Map(databases.map((db, i) => [db, databases.length === 1 ? `warden_verify_${tag}` : `warden_verify_${tag}_${i + 1}`]));
+}
+
+export async function restoreStage(dir: string, manifest: Manifest, opts: RestoreStageOptions): Promise<RestoreStageResult> {
+  const problems: VerifyProblem[] = [];
+  let restoreSeconds: number | null = null;
+  let throwaway: ThrowawayServer | null = null;
+  let conn: mysql.Connection | null = null;
+  let login: ServerLogin | null = null;
+  const databases = scratchNames(manifest.databases);
+  try {
+    login = opts.config ? scratchLogin(opts.config, opts.env) : null;
+    if (!login) {
+      throwaway = await startThrowawayServer();
+      login = { endpoint: { socket: throwaway.socket }, user: throwaway.user, password: undefined, connectTimeoutSeconds: 10 };
+    }
+    conn = await openConnection(login);
+    const started = performance.now();
+    const failure = await loadBackup({ dir, manifest, login, databases, parallel: opts.parallel, signal: opts.signal });
+    restoreSeconds = (performance.now() - started) / 1000;
+    if (failure) {
+      problems.push(problem('restore', `[${failure.class}] ${failure.message}`));
+    } else {
+      for (const t of await inspectTables(conn, login, expectedTables(manifest), databases, { check: true })) {
+        if (t.rows === null) problems.push(problem('missing-table', `${t.name} is not in the restored database`, t.name));
+        else if (t.rows !== t.expectedRows) problems.push(problem('row-count', `${t.name}: ${t.rows} rows restored; the manifest says ${t.expectedRows}`, t.name));
+        if (t.check) problems.push(problem('check-table', `CHECK TABLE ${t.restoredAs}: ${t.check}`, t.name));
+      }
+    }
+  } catch (err) {
+    problems.push(problem('restore', err instanceof Error ? err.message : String(err)));
+  } finally {
+    // The throwaway server goes whole; on a shared scratch server, drop what we loaded.
+    if (conn && !throwaway) {
+      for (const db of databases.values()) await query(conn, login!, `DROP DATABASE IF EXISTS ${quoteIdent(db)}`).catch(() => undefined);
+    }
+    await conn?.end().catch(() => undefined);
+    await throwaway?.stop();
+  }
+  return { problems, restoreSeconds };
+}

@@ -1,0 +1,83 @@
+// `npm run bench [-- --size-mb N --runs N --only a,b]`: runs the benchmark sections against a
+// throwaway server with a generated dataset, prints each summary and rewrites their blocks in
+// bench/RESULTS.md. The machine may be shared and noisy: sections compare side by side, alternating.
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Bench, type Section } from './context.js';
+import { writeSection } from './results.js';
+import { section as api } from './sections/api.js';
+import { section as backup } from './sections/backup.js';
+import { section as bundle } from './sections/bundle.js';
+import { section as pertable } from './sections/pertable.js';
+import { section as verify } from './sections/verify.js';
+
+/** Every section, in the order they run; add new ones here. */
+const SECTIONS: Section[] = [backup, pertable, api, verify, bundle];
+
+const USAGE = `usage: npm run bench -- [--size-mb N] [--runs N] [--only ${SECTIONS.map((s) => s.name).join(',')}]
+  --size-mb N   raw SQL size of the generated dataset (default 300)
+  --runs N      runs of each variant (default 3)
+  --only LIST   comma-separated sections to run (default: all)`;
+
+function options(): { sizeMb: number; runs: number; sections: Section[] } {
+  const { values } = parseArgs({
+    options: {
+      'size-mb': { type: 'string', default: '300' },
+      runs: { type: 'string', default: '3' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const sizeMb = Number(values['size-mb']);
+  const runs = Number(values.runs);
+  if (!(sizeMb > 0) || !Number.isInteger(runs) || runs < 1) throw new UsageError('--size-mb must be > 0 and --runs an integer >= 1');
+  const names = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names?.filter((n) => !SECTIONS.some((s) => s.name === n)) ?? [];
+  if (unknown.length > 0) throw new UsageError(`unknown section(s): ${unknown.join(', ')}`);
+  return { sizeMb, runs, sections: names ? SECTIONS.filter((s) => names.includes(s.name)) : SECTIONS };
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  const { sizeMb, runs, sections } = options();
+  const repoRoot = path.resolve(import.meta.dirname, '..');
+  const resultsFile = path.join(import.meta.dirname, 'RESULTS.md');
+  const bench = await Bench.create({ repoRoot, sizeMb, runs });
+  // On Ctrl-C or kill: exit, so that the exit hooks kill the server and the running commands; then
+  // remove the scratch folder.
+  process.once('exit', () => rmSync(bench.tmpRoot, { recursive: true, force: true }));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(128 + os.constants.signals[signal]));
+
+  let failed = 0;
+  try {
+    for (const s of sections) {
+      bench.log(`section ${s.name}: ${s.title}`);
+      try {
+        const result = await s.run(await bench.context(s));
+        console.log(`\n== ${s.title} ==\n${result.lines.join('\n')}\n`);
+        writeSection(resultsFile, s.name, `## ${s.title}\n\n${result.markdown}`);
+        bench.log(`section ${s.name}: written to ${path.relative(process.cwd(), resultsFile)}`);
+      } catch (err) {
+        failed++;
+        console.error(`section ${s.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
+  } finally {
+    await bench.close();
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (err) {
+  console.error(err instanceof UsageError ? `${err.message}\n${USAGE}` : err);
+  process.exitCode = 2;
+}

@@ -1,0 +1,25 @@
+import type { AppRootProps } from '@grafana/data';
+import { useMemo } from 'react';
+import { Route, Routes } from 'react-router-dom';
+import { agentsFromJsonData, type AppJsonData } from './api/settings';
+import { ROUTES } from './constants';
+import { AgentsProvider } from './data/agents';
+import { AlertsPage } from './pages/Alerts';
+import { BackupDetailsPage } from './pages/BackupDetails';
+import { BackupsPage } from './pages/Backups';
+import { OverviewPage } from './pages/Overview';
+
+/** The app root: Grafana mounts it under /a/<plugin id>/, so routes are relative to that. */
+export function App({ meta }: AppRootProps<AppJsonData>) {
+  const agents = useMemo(() => agentsFromJsonData(meta.jsonData), [meta.jsonData]);
+  return (
+    <AgentsProvider value={agents}>
+      <Routes>
+        <Route path={ROUTES.backups} element={<BackupsPage />} />
+        <Route path={`${ROUTES.backup}/:slot/:id`} element={<BackupDetailsPage />} />
+        <Route path={ROUTES.alerts} element={<AlertsPage />} />
+        <Route path="*" element={<OverviewPage />} />
+      </Routes>
+    </AgentsProvider>
+  );
+}

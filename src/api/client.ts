@@ -1,0 +1,117 @@
+// The one place that knows URLs: the agents' API through Grafana's plugin proxy, and the app's
+// settings. Every call goes through getBackendSrv().fetch, so Grafana adds the session and the
+// proxy adds the agent's token; nothing secret reaches the browser.
+import { config, getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+import { PLUGIN_ID } from '../constants';
+import { toAgentError } from './errors';
+import type { AgentConfig, AppJsonData } from './settings';
+import {
+  AGENT_EVENT_TYPES,
+  type AgentEvent,
+  type BackupFilter,
+  type BackupSummary,
+  type LogLine,
+  type Manifest,
+  type StartedRun,
+  type TargetInfo,
+  type VerifyLevel,
+} from './types';
+
+const PROXY_URL = `/api/plugin-proxy/${PLUGIN_ID}`;
+const SETTINGS_URL = `/api/plugins/${PLUGIN_ID}/settings`;
+
+async function request<T>(options: BackendSrvRequest): Promise<T> {
+  try {
+    const response = await lastValueFrom(
+      getBackendSrv().fetch<T>({ ...options, showErrorAlert: false, showSuccessAlert: false }),
+    );
+    return response.data;
+  } catch (err) {
+    throw toAgentError(err);
+  }
+}
+
+export interface EventHandlers {
+  onEvent: (event: AgentEvent) => void;
+  /** true while the stream is open; EventSource reconnects by itself after an error */
+  onLive: (live: boolean) => void;
+}
+
+export class AgentClient {
+  constructor(readonly agent: AgentConfig) {}
+
+  private url(path: string): string {
+    return `${PROXY_URL}/agent/${this.agent.slot}${path}`;
+  }
+
+  health(): Promise<{ status: string }> {
+    return request({ url: this.url('/healthz') });
+  }
+
+  async listTargets(): Promise<TargetInfo[]> {
+    return (await request<{ targets: TargetInfo[] }>({ url: this.url('/api/v1/targets') })).targets;
+  }
+
+  async listBackups(filter: BackupFilter = {}): Promise<BackupSummary[]> {
+    const params = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== ''));
+    return (await request<{ backups: BackupSummary[] }>({ url: this.url('/api/v1/backups'), params })).backups;
+  }
+
+  getBackup(id: string): Promise<Manifest> {
+    return request({ url: this.url(`/api/v1/backups/${encodeURIComponent(id)}`) });
+  }
+
+  async getBackupLog(id: string): Promise<LogLine[]> {
+    return (await request<{ lines: LogLine[] }>({ url: this.url(`/api/v1/backups/${encodeURIComponent(id)}/log`) })).lines;
+  }
+
+  startBackup(target: string): Promise<StartedRun> {
+    return request({ method: 'POST', url: this.url(`/api/v1/targets/${encodeURIComponent(target)}/backups`), data: {} });
+  }
+
+  verifyBackup(id: string, level: VerifyLevel): Promise<StartedRun> {
+    return request({ method: 'POST', url: this.url(`/api/v1/backups/${encodeURIComponent(id)}/verify`), data: { level } });
+  }
+
+  deleteBackup(id: string): Promise<{ deleted: string; freedBytes: number }> {
+    return request({ method: 'DELETE', url: this.url(`/api/v1/backups/${encodeURIComponent(id)}`) });
+  }
+
+  /** Live events over SSE through the proxy; returns the unsubscribe function. */
+  subscribe({ onEvent, onLive }: EventHandlers): () => void {
+    if (typeof EventSource === 'undefined') return () => undefined;
+    const source = new EventSource(`${config.appSubUrl ?? ''}${this.url('/api/v1/events')}`);
+    source.onopen = () => onLive(true);
+    source.onerror = () => onLive(false);
+    for (const type of AGENT_EVENT_TYPES) {
+      source.addEventListener(type, (message) => {
+        try {
+          onEvent({ ...JSON.parse((message as MessageEvent<string>).data), type } as AgentEvent);
+        } catch {
+          // a malformed event is dropped; the next poll or event brings the state anyway
+        }
+      });
+    }
+    return () => {
+      source.close();
+      onLive(false);
+    };
+  }
+}
+
+export interface AppSettings {
+  enabled: boolean;
+  pinned?: boolean;
+  jsonData?: AppJsonData;
+  secureJsonFields?: Record<string, boolean>;
+}
+
+export function getAppSettings(): Promise<AppSettings> {
+  return request({ url: SETTINGS_URL });
+}
+
+export function saveAppSettings(settings: AppSettings & { secureJsonData?: Record<string, string> }): Promise<unknown> {
+  return request({ method: 'POST', url: SETTINGS_URL, data: settings });
+}
+

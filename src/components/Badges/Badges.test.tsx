@@ -1,0 +1,35 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ClassBadge, RunStatusBadge, TargetStateBadge, VerificationBadge } from './Badges';
+
+describe('Badges', () => {
+  it('names every target state in words', () => {
+    const { rerender } = render(<TargetStateBadge state="never" />);
+    expect(screen.getByText('Never succeeded')).toBeInTheDocument();
+    rerender(<TargetStateBadge state="stale" />);
+    expect(screen.getByText('Stale')).toBeInTheDocument();
+  });
+
+  it('shows the run status and the failure class', () => {
+    render(
+      <>
+        <RunStatusBadge status="partial" />
+        <ClassBadge value="disk_full" />
+      </>,
+    );
+    expect(screen.getByText('partial')).toBeInTheDocument();
+    expect(screen.getByText('disk_full')).toBeInTheDocument();
+  });
+
+  it('shows a dash for a clean run instead of a class', () => {
+    render(<ClassBadge value="none" />);
+    expect(screen.getByText('–')).toBeInTheDocument();
+  });
+
+  it('tells verified, failed and unverified apart', () => {
+    const { rerender } = render(<VerificationBadge verification={null} />);
+    expect(screen.getByText('not verified')).toBeInTheDocument();
+    rerender(<VerificationBadge verification={{ level: 'restore', ok: false, at: '', restoreSeconds: null, problems: [] }} />);
+    expect(screen.getByText('restore failed')).toBeInTheDocument();
+  });
+});

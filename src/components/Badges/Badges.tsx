@@ -1,0 +1,42 @@
+// Small badges: a target's state, a run's status, its failure class, its verification.
+import { Badge, type BadgeColor, type IconName } from '@grafana/ui';
+import type { RunClass, RunStatus, TargetState, VerificationSummary } from '../../api/types';
+
+const TARGET_STATES: Record<TargetState, { text: string; color: BadgeColor; icon: IconName; tooltip: string }> = {
+  ok: { text: 'OK', color: 'green', icon: 'check', tooltip: 'The last run succeeded and the newest good backup is within the RPO.' },
+  failing: { text: 'Failing', color: 'red', icon: 'exclamation-triangle', tooltip: 'The last run did not succeed.' },
+  stale: { text: 'Stale', color: 'orange', icon: 'clock-nine', tooltip: 'The newest good backup is older than the RPO.' },
+  running: { text: 'Running', color: 'blue', icon: 'sync', tooltip: 'A backup or verification is running now.' },
+  never: { text: 'Never succeeded', color: 'purple', icon: 'question-circle', tooltip: 'This target has no good backup yet.' },
+};
+
+export function TargetStateBadge({ state }: { state: TargetState }) {
+  const s = TARGET_STATES[state];
+  return <Badge text={s.text} color={s.color} icon={s.icon} tooltip={s.tooltip} />;
+}
+
+const RUN_STATUSES: Record<RunStatus, BadgeColor> = {
+  success: 'green',
+  partial: 'orange',
+  failed: 'red',
+  running: 'blue',
+  interrupted: 'orange',
+};
+
+export function RunStatusBadge({ status }: { status: RunStatus }) {
+  return <Badge text={status} color={RUN_STATUSES[status]} />;
+}
+
+export function ClassBadge({ value }: { value: RunClass }) {
+  if (value === 'none') return <span>–</span>;
+  return <Badge text={value} color="red" icon="bug" />;
+}
+
+export function VerificationBadge({ verification }: { verification: VerificationSummary | null }) {
+  if (!verification) return <Badge text="not verified" color="purple" />;
+  return verification.ok ? (
+    <Badge text={`${verification.level} ✓`} color="green" tooltip={`Verified at level ${verification.level}`} />
+  ) : (
+    <Badge text={`${verification.level} failed`} color="red" tooltip={verification.problems.map((p) => p.detail).join('; ')} />
+  );
+}

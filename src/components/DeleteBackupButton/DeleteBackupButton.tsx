@@ -1,0 +1,50 @@
+import { Button, ConfirmModal } from '@grafana/ui';
+import { useState } from 'react';
+import type { AgentClient } from '../../api/client';
+import { useAction } from '../../data/useAction';
+import { canEdit } from '../../utils/roles';
+import { InlineError } from '../ErrorAlert/ErrorAlert';
+
+interface Props {
+  client: AgentClient;
+  backupId: string;
+  onDeleted: () => void;
+}
+
+/** Deletes a backup after confirmation; the agent refuses the newest verified one and running ones. */
+export function DeleteBackupButton({ client, backupId, onDeleted }: Props) {
+  const [confirming, setConfirming] = useState(false);
+  const remove = useAction(() => client.deleteBackup(backupId));
+  const editor = canEdit();
+
+  const confirm = async () => {
+    setConfirming(false);
+    const result = await remove.run();
+    if (result) onDeleted();
+  };
+
+  return (
+    <div>
+      <Button
+        size="sm"
+        variant="destructive"
+        icon="trash-alt"
+        fill="outline"
+        disabled={!editor || remove.pending}
+        tooltip={editor ? undefined : 'Deleting needs the Editor role'}
+        onClick={() => setConfirming(true)}
+      >
+        Delete
+      </Button>
+      {remove.error !== undefined && <InlineError error={remove.error} agent={client.agent} />}
+      <ConfirmModal
+        isOpen={confirming}
+        title="Delete this backup?"
+        body={`Backup ${backupId} and its files are removed from the repository. This cannot be undone.`}
+        confirmText="Delete"
+        onConfirm={confirm}
+        onDismiss={() => setConfirming(false)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+import { AppPlugin } from '@grafana/data';
+import type { AppJsonData } from './api/settings';
+import { App } from './App';
+import { AppConfig } from './components/AppConfig/AppConfig';
+
+export const plugin = new AppPlugin<AppJsonData>().setRootPage(App).addConfigPage({
+  title: 'Configuration',
+  icon: 'cog',
+  body: AppConfig,
+  id: 'configuration',
+});

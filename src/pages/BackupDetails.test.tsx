@@ -1,0 +1,88 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { agentError, agentPath, mockBackendSrv, network, ok } from '../test/backendSrv';
+import { failure, LOG, manifest } from '../test/fixtures';
+import { confirmDialog, isDisabled, renderApp, setRole } from '../test/render';
+
+const ID = '20250301T100000Z-shop';
+const MANIFEST = `GET ${agentPath(`/api/v1/backups/${ID}`)}`;
+const LOG_URL = `GET ${agentPath(`/api/v1/backups/${ID}/log`)}`;
+
+describe('Backup details page', () => {
+  beforeEach(() => setRole('Editor'));
+
+  it('shows the manifest: tables with rows, binlog, versions, attempts, log and restore command', async () => {
+    mockBackendSrv({ [MANIFEST]: ok(manifest()), [LOG_URL]: ok({ lines: LOG }) });
+    renderApp(`backup/0/${ID}`);
+    const tables = await screen.findByRole('region', { name: 'Tables (2)' });
+    expect(within(tables).getByText('shop.orders')).toBeInTheDocument();
+    expect(within(tables).getByText('100,000')).toBeInTheDocument();
+    expect(screen.getByText('binlog.000042:1337 · GTID 0-1-4242')).toBeInTheDocument();
+    expect(screen.getByText(/10\.11\.6-MariaDB/)).toBeInTheDocument();
+    expect(within(screen.getByRole('region', { name: 'Attempts (2)' })).getByText('connection')).toBeInTheDocument();
+    expect(await screen.findByText('backup published')).toBeInTheDocument();
+    expect(screen.getByText(`warden restore ${ID} --target shop --database shop`)).toBeInTheDocument();
+    expect(screen.getByText(/Verification at level parse passed/)).toBeInTheDocument();
+  });
+
+  it('shows why a failed run failed', async () => {
+    mockBackendSrv({
+      [MANIFEST]: ok(manifest({ status: 'failed', class: 'auth', error: failure(), tables: [], verification: null })),
+      [LOG_URL]: ok({ lines: [] }),
+    });
+    renderApp(`backup/0/${ID}`);
+    expect(await screen.findByText('This run ended failed: auth')).toBeInTheDocument();
+    expect(screen.getAllByText(/Fix the credentials/).length).toBeGreaterThan(0);
+    expect(isDisabled(screen.getByRole('button', { name: /verify/i }))).toBe(true);
+  });
+
+  it('verifies at a chosen level and waits for the result', async () => {
+    let current = manifest();
+    const calls = mockBackendSrv({
+      [MANIFEST]: () => ok(current),
+      [LOG_URL]: ok({ lines: LOG }),
+      [`POST ${agentPath(`/api/v1/backups/${ID}/verify`)}`]: ok({ id: ID, level: 'checksum' }),
+    });
+    renderApp(`backup/0/${ID}`);
+    await userEvent.click(await screen.findByLabelText('checksum'));
+    await userEvent.click(screen.getByRole('button', { name: /verify/i }));
+    await confirmDialog('Verify');
+    expect(await screen.findByText('Verification running…')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'POST')!.data).toEqual({ level: 'checksum' });
+    current = manifest({ verification: { level: 'checksum', ok: true, at: new Date().toISOString(), restoreSeconds: null, problems: [] } });
+    await waitFor(() => expect(screen.getByText(/Verification at level checksum passed/)).toBeInTheDocument(), { timeout: 5000 });
+  });
+
+  it('deletes after confirmation and returns to the list', async () => {
+    mockBackendSrv({
+      [MANIFEST]: ok(manifest()),
+      [LOG_URL]: ok({ lines: LOG }),
+      [`DELETE ${agentPath(`/api/v1/backups/${ID}`)}`]: ok({ deleted: ID, freedBytes: 1 }),
+      [`GET ${agentPath('/api/v1/backups')}`]: ok({ backups: [] }),
+      [`GET ${agentPath('/api/v1/targets')}`]: ok({ targets: [] }),
+    });
+    renderApp(`backup/0/${ID}`);
+    await userEvent.click(await screen.findByRole('button', { name: /delete/i }));
+    await confirmDialog('Delete');
+    expect(await screen.findByText('No backups yet')).toBeInTheDocument();
+  });
+
+  it('says when the backup does not exist', async () => {
+    mockBackendSrv({ [MANIFEST]: agentError(404, 'not_found', 'unknown backup'), [LOG_URL]: agentError(404, 'not_found', 'x') });
+    renderApp(`backup/0/${ID}`);
+    expect(await screen.findByText(`Backup ${ID} does not exist on db-host-1`)).toBeInTheDocument();
+  });
+
+  it('explains an unreachable agent', async () => {
+    mockBackendSrv({ [MANIFEST]: network, [LOG_URL]: network });
+    renderApp(`backup/0/${ID}`);
+    expect(await screen.findByText('Cannot reach agent "db-host-1"')).toBeInTheDocument();
+  });
+
+  it('says when the link names an agent that is gone', async () => {
+    mockBackendSrv({});
+    renderApp(`backup/6/${ID}`);
+    expect(await screen.findByText('This link names an agent that is not configured')).toBeInTheDocument();
+  });
+});

@@ -1,5 +1,5 @@
 // Writes the generated alerting files: npm run alerting:generate.
-import { GRAFANA_RULES_FILE, PROMETHEUS_RULES_FILE, renderAlerting } from './render.js';
+import { renderAlerting } from './render.js';
 
 // The plugin's tsconfig has no Node types (its code runs in browsers): the module is named through
 // a variable so this file typechecks there too, and typed by hand.
@@ -7,6 +7,4 @@ const fsModule = 'node:fs/promises';
 const { writeFile } = (await import(fsModule)) as { writeFile(path: URL, data: string): Promise<void> };
 
 const root = new URL('../../', import.meta.url);
-const { grafana, prometheus } = renderAlerting();
-await writeFile(new URL(GRAFANA_RULES_FILE, root), grafana);
-await writeFile(new URL(PROMETHEUS_RULES_FILE, root), prometheus);
+for (const [file, content] of Object.entries(renderAlerting())) await writeFile(new URL(file, root), content);

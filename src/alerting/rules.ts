@@ -18,6 +18,10 @@ export interface AlertRule {
   /** Templates may use `{{ $labels.x }}` for the labels the expression keeps. */
   summary: string;
   description: string;
+  /** What to do first: fixed text, or `byClass` for the class table's first action of the alert's class. */
+  hint: string | 'byClass';
+  /** Labels the rule adds to its alerts besides `severity` (a class the expression does not carry). */
+  labels?: Record<string, string>;
   /** Anchor in the README. */
   runbook: string;
   noDataState: NoDataState;
@@ -54,6 +58,7 @@ function backupFailed(severity: Severity, classes: FailureClass[]): AlertRule {
     description:
       'The newest backup run of {{ $labels.target }} did not succeed; failure class {{ $labels.class }}. ' +
       'See the class in the troubleshooting table for the first action, and the run log.',
+    hint: 'byClass',
     runbook: TROUBLESHOOTING,
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,
@@ -78,6 +83,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     description:
       'The newest successful backup of {{ $labels.target }} is older than the configured RPO (or there is none). ' +
       'Check the backup-failed alerts and the schedule of the target.',
+    hint: 'Look at the backup-failed alerts of the target; if there are none, check that its schedule is set and the agent runs.',
     runbook: TROUBLESHOOTING,
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,
@@ -92,6 +98,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     description:
       'The most recent {{ $labels.level }} verification of a backup of {{ $labels.target }} failed: that backup cannot be trusted. ' +
       CLASS_INFO.verification.firstAction,
+    hint: CLASS_INFO.verification.firstAction,
+    labels: { class: 'verification' },
     runbook: 'verifying-and-restoring',
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,
@@ -105,6 +113,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     severity: 'warning',
     summary: 'No backup of {{ $labels.target }} verified in 7 days',
     description: 'No verification of {{ $labels.target }} passed in the last 7 days. Schedule a verify run (a restore level measures the real RTO).',
+    hint: 'Give the target a verifySchedule (weekly restore) or run warden verify on its newest backup.',
+    labels: { class: 'verification' },
     runbook: 'verifying-and-restoring',
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,
@@ -122,6 +132,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     description:
       'The repository of {{ $labels.instance }} has less free space than 1.5 times the newest backup of {{ $labels.target }}. ' +
       CLASS_INFO.disk_full.firstAction,
+    hint: CLASS_INFO.disk_full.firstAction,
+    labels: { class: 'disk_full' },
     runbook: TROUBLESHOOTING,
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,
@@ -137,6 +149,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     severity: CLASS_INFO.disk_full.severity,
     summary: 'The repository ran full during a backup of {{ $labels.target }}',
     description: 'A backup of {{ $labels.target }} hit a full disk ({{ $labels.class }}) in the last hour. ' + CLASS_INFO.disk_full.firstAction,
+    hint: CLASS_INFO.disk_full.firstAction,
     runbook: TROUBLESHOOTING,
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,
@@ -157,6 +170,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     description:
       'The running backup of {{ $labels.target }} started more than 3 times its mean duration ago (at least an hour). ' +
       'Check the server for lock waits and the agent log; the stall timeout should stop a dump that writes nothing.',
+    hint: CLASS_INFO.timeout.firstAction,
+    labels: { class: 'timeout' },
     runbook: TROUBLESHOOTING,
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,
@@ -169,6 +184,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     severity: 'critical',
     summary: 'Warden agent {{ $labels.instance }} is down',
     description: 'Prometheus cannot scrape the Warden agent at {{ $labels.instance }}: no backups run and no other Warden alert can fire for it.',
+    hint: 'Start the agent (warden serve) or fix the scrape: Prometheus must reach its /metrics.',
     runbook: 'running-the-service',
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,
@@ -181,6 +197,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     severity: 'warning',
     summary: 'Backups of {{ $labels.target }} keep retrying ({{ $labels.class }})',
     description: 'More than 5 retries of {{ $labels.target }} for class {{ $labels.class }} in the last hour: the cause is not transient.',
+    hint: 'byClass',
     runbook: TROUBLESHOOTING,
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,

@@ -24,6 +24,12 @@ describe('generated files', () => {
     for (const [file, content] of Object.entries(files)) expect(await read(file), file).toBe(content);
   });
 
+  it('every runbook link points at a section of the README', async () => {
+    // GitHub's anchors: lower case, punctuation dropped, spaces to dashes.
+    const anchors = new Set([...(await read('README.md')).matchAll(/^#+ (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+    for (const rule of ALERT_RULES) expect(anchors, rule.title).toContain(rule.runbook);
+  });
+
   it('promtool check rules accepts the Prometheus rules', async () => {
     const { stdout } = await run('promtool', ['check', 'rules', rulesPath]);
     expect(stdout).toContain(`SUCCESS: ${ALERT_RULES.length} rules found`);

@@ -1,6 +1,6 @@
 // SIGTERM while a backup runs: the agent stops the dump, records the run as interrupted and exits
-// within 10 s.
-import { readFileSync } from 'node:fs';
+// within 10 s; the next run the service starts resumes it.
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSampleShop } from './harness/fixtures.js';
@@ -11,6 +11,7 @@ import { openEvents, request, serve } from './helpers/serve.js';
 import { makeWorkspace, targetFor } from './helpers/warden.js';
 
 const getServer = useMariaDB();
+const readManifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
 
 beforeAll(async () => {
   await loadSampleShop(getServer(), 'shop');
@@ -48,3 +49,57 @@ describe('warden serve: graceful shutdown', () => {
     }
   });
 });
+
+describe('warden serve: resume after a shutdown', () => {
+  it('a per-table run stopped by SIGTERM is completed by the next run, keeping the finished tables', async () => {
+    const server = getServer();
+    const ws = makeWorkspace([targetFor(server, 'shop', { databases: ['shop'], method: 'per-table', parallel: 2 })], { retry: { maxAttempts: 1 } });
+    const first = await serve(ws.config);
+    const release = await lockTable(server, 'shop.orders');
+    let id: string;
+    let kept: Array<{ file: string; ino: number; mtimeMs: number }>;
+    try {
+      const r = await request(first, 'POST', '/api/v1/targets/shop/backups');
+      expect(r.status).toBe(202);
+      id = r.json.id;
+      await waitForLockWait(server, 'shop.orders');
+      const dir = path.join(ws.repository, 'shop', id);
+      // The other worker finishes its tables while orders waits for the lock.
+      await waitFor(() => readManifest(dir).tables.some((t: { status: string }) => t.status === 'done'), 30_000, 'a table to complete');
+      const stopped = await first.stop('SIGTERM');
+      expect(stopped.code, stopped.stderr).toBe(0);
+      const m = readManifest(dir);
+      expect(m.status).toBe('interrupted');
+      kept = m.tables
+        .filter((t: { status: string }) => t.status === 'done')
+        .map((t: { file: string }) => ({ file: t.file, ...pick(statSync(path.join(dir, t.file))) }));
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept.length).toBeLessThan(m.tables.length);
+    } finally {
+      await release();
+    }
+
+    const second = await serve(ws.config);
+    const events = await openEvents(second);
+    try {
+      const r = await request(second, 'POST', '/api/v1/targets/shop/backups');
+      expect(r.status).toBe(202);
+      expect(r.json.id).toBe(id!);
+      const finished = await events.next((e) => e.name === 'run-finished' && e.data.id === id, 60_000, 'the resumed run to finish');
+      expect(finished.data).toMatchObject({ status: 'success', class: 'none' });
+      const dir = path.join(ws.repository, 'shop', id!);
+      const m = readManifest(dir);
+      expect(m.status).toBe('success');
+      expect(m.tables.every((t: { status: string }) => t.status === 'done')).toBe(true);
+      expect(m.warnings.join('\n')).toMatch(/resumed: \d+ table\(s\) kept/);
+      for (const before of kept!) expect(pick(statSync(path.join(dir, before.file))), before.file).toEqual({ ino: before.ino, mtimeMs: before.mtimeMs });
+    } finally {
+      events.close();
+      await second.stop('SIGTERM');
+    }
+  });
+});
+
+function pick(st: { ino: number; mtimeMs: number }) {
+  return { ino: st.ino, mtimeMs: st.mtimeMs };
+}

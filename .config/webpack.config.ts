@@ -84,6 +84,8 @@ const config: Configuration = {
   },
   resolve: {
     extensions: ['.ts', '.tsx', '.js'],
+    // src/alerting imports with .js endings, as Node's ESM needs (the generator and tests run it in Node).
+    extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
     // See src/jsx-runtime.ts: the automatic JSX runtime is served by a shim over createElement.
     alias: { 'react/jsx-runtime$': path.join(SRC, 'jsx-runtime.ts') },
   },

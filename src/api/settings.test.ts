@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agentsFromJsonData, freeSlot, isValidAgentUrl, MAX_AGENTS, toJsonData } from './settings';
+import { isHttpUrl } from '../utils/url';
+import { agentsFromJsonData, freeSlot, MAX_AGENTS, toJsonData } from './settings';
 
 describe('settings', () => {
   it('stores the agent list and the flat URL keys the routes read', () => {
@@ -38,8 +39,8 @@ describe('settings', () => {
   });
 
   it('accepts http and https URLs only', () => {
-    expect(isValidAgentUrl('http://db:9207')).toBe(true);
-    expect(isValidAgentUrl('ftp://db')).toBe(false);
-    expect(isValidAgentUrl('db:9207x y')).toBe(false);
+    expect(isHttpUrl('http://db:9207')).toBe(true);
+    expect(isHttpUrl('ftp://db')).toBe(false);
+    expect(isHttpUrl('db:9207x y')).toBe(false);
   });
 });

@@ -43,12 +43,3 @@ export function freeSlot(agents: AgentConfig[]): number | undefined {
 export function normalizeUrl(url: string): string {
   return url.trim().replace(/\/+$/, '');
 }
-
-export function isValidAgentUrl(url: string): boolean {
-  try {
-    const parsed = new URL(url.trim());
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}

@@ -5,3 +5,8 @@ export function canEdit(): boolean {
   const role = config.bootData?.user?.orgRole;
   return role === 'Editor' || role === 'Admin';
 }
+
+/** Alerting provisioning is an org admin's business in Grafana's default roles. */
+export function isOrgAdmin(): boolean {
+  return config.bootData?.user?.orgRole === 'Admin';
+}

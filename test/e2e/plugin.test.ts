@@ -6,13 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRuleGroup, DATASOURCE_UID, RULE_FOLDER } from '../../src/alerting/grafanaRules.js';
+import { contactPoints, isWardenRoute, TEMPLATE, type PolicyRoute } from '../../src/alerting/notifications.js';
+import { ALERT_RULES } from '../../src/alerting/rules.js';
 import { loadSampleShop } from '../harness/fixtures.js';
 import { useMariaDB } from '../harness/mariadb.js';
 import { lockTable } from '../helpers/faults.js';
 import { request, serve, TOKEN, type Served } from '../helpers/serve.js';
 import { makeWorkspace, ROOT, targetFor } from '../helpers/warden.js';
 import { buildHost, HOST_DIST } from './buildHost.js';
-import { startGrafanaStub, type GrafanaStub } from './grafanaStub.js';
+import { SEEDED_ROUTE, startGrafanaStub, type GrafanaStub, type RecordedRequest } from './grafanaStub.js';
 
 const PLUGIN_ID = 'warden-mysqlbackup-app';
 const DIST = path.join(ROOT, 'dist');
@@ -22,6 +25,13 @@ const ICONS = path.join(ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public'
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PASSWORD = 'e2e-Backup-pw-3c1d';
+const CONTACTS = {
+  emails: 'oncall@example.com; dba@example.com',
+  dingtalkUrl: 'https://oapi.dingtalk.com/robot/send?access_token=e2e-token',
+  webhookUrl: 'https://hooks.example.com/warden',
+};
+// The folder, the template, three contact points, every rule and the policy branch.
+const ALERTING_ITEMS = 6 + ALERT_RULES.length;
 
 const getServer = useMariaDB({ binlog: true });
 let agent: Served;
@@ -76,6 +86,20 @@ function explainWithAgent(target: string) {
 async function confirm(name: string): Promise<void> {
   await page.getByRole('dialog').getByRole('button', { name, exact: true }).click();
 }
+
+/** The state badges of the alerting status table that read `text`. */
+const alertingBadges = (text: string): Locator =>
+  page.getByRole('region', { name: 'What this Grafana has' }).getByText(text, { exact: true });
+
+/** Presses install and returns the writes it made to Grafana's alerting, once its result shows. */
+async function installAlerting(result: string): Promise<RecordedRequest[]> {
+  const before = grafana.alerting.requests.length;
+  await page.getByRole('button', { name: 'Install alerting' }).click();
+  await page.getByText(result, { exact: true }).waitFor();
+  return grafana.alerting.requests.slice(before).filter((r) => r.method !== 'GET');
+}
+
+const callsOf = (requests: RecordedRequest[]) => requests.map((r) => `${r.method} ${r.path}`);
 
 describe('the built plugin in Chromium against warden serve', () => {
   it('connects to the agent from the config page, and the token never comes back', async () => {
@@ -160,10 +184,70 @@ describe('the built plugin in Chromium against warden serve', () => {
     await screenshot('backup-details');
   });
 
-  it('explains on the alerts page that alert rules are not installed yet', async () => {
+  it("installs Warden's alerting through Grafana's provisioning API, keeping the policies already there", async () => {
+    grafana.role = 'Admin';
     await open(`/a/${PLUGIN_ID}/alerts`);
-    await page.getByText('Alert rules are not installed by this version').waitFor();
+    await expect.poll(() => alertingBadges('missing').count()).toBe(ALERTING_ITEMS);
+    await page.getByLabel(/^E-mail addresses/).fill(CONTACTS.emails);
+    await page.getByLabel(/^DingTalk webhook URL/).fill(CONTACTS.dingtalkUrl);
+    await page.getByLabel(/^Webhook URL/).fill(CONTACTS.webhookUrl);
+    const writes = await installAlerting('Warden alerting installed');
+    await expect.poll(() => alertingBadges('installed').count()).toBe(ALERTING_ITEMS);
+
+    expect(callsOf(writes)).toEqual([
+      'POST /api/folders',
+      'PUT /api/v1/provisioning/templates/warden',
+      'POST /api/v1/provisioning/contact-points',
+      'POST /api/v1/provisioning/contact-points',
+      'POST /api/v1/provisioning/contact-points',
+      'PUT /api/v1/provisioning/folder/warden/rule-groups/warden',
+      'PUT /api/v1/provisioning/policies',
+    ]);
+    for (const write of writes) expect(write.headers['x-disable-provenance'], callsOf([write])[0]).toBe('true');
+    const [folder, template, dingtalk, email, webhook, group, policies] = writes.map((w) => w.body);
+    expect(folder).toEqual(RULE_FOLDER);
+    expect(template).toEqual({ template: TEMPLATE });
+    expect([dingtalk, email, webhook]).toEqual(contactPoints(CONTACTS));
+    expect([dingtalk, email, webhook]).toMatchObject([
+      { type: 'dingding', settings: { url: CONTACTS.dingtalkUrl } },
+      { type: 'email', settings: { addresses: CONTACTS.emails } },
+      { type: 'webhook', settings: { url: CONTACTS.webhookUrl } },
+    ]);
+    expect(group).toEqual(apiRuleGroup(RULE_FOLDER.uid));
+    const { rules } = group as ReturnType<typeof apiRuleGroup>;
+    expect(rules.map((r) => r.uid)).toEqual(ALERT_RULES.map((r) => r.uid));
+    expect(new Set(rules.flatMap((r) => r.data.filter((q) => q.refId === 'A').map((q) => q.datasourceUid)))).toEqual(
+      new Set([DATASOURCE_UID]),
+    );
+    const tree = policies as PolicyRoute;
+    expect(tree.receiver).toBe(SEEDED_ROUTE.receiver);
+    expect(isWardenRoute(tree.routes![0]!)).toBe(true);
+    expect(tree.routes!.slice(1)).toEqual([SEEDED_ROUTE]);
+    // Made with X-Disable-Provenance: editable in Grafana's UI like anything made by hand.
+    expect(grafana.alerting.policies.provenance).toBe('');
+    expect([...grafana.alerting.rules.values()].every((r) => r.provenance === '')).toBe(true);
     await screenshot('alerts');
+  });
+
+  it('leaves what files provision alone on the next install, and keeps the DingTalk URL Grafana hides', async () => {
+    grafana.alerting.templates.get('warden')!.provenance = 'file';
+    await open(`/a/${PLUGIN_ID}/alerts`);
+    await page.getByRole('row').filter({ hasText: 'Notification template' }).getByText('provisioned from files').waitFor();
+    expect(await page.getByLabel(/^E-mail addresses/).inputValue()).toBe(CONTACTS.emails);
+    expect(await page.getByLabel(/^Webhook URL/).inputValue()).toBe(CONTACTS.webhookUrl);
+    expect(await page.getByLabel(/^DingTalk webhook URL/).inputValue()).toBe('');
+    const writes = await installAlerting('Warden alerting installed, except what files provision');
+    expect(callsOf(writes)).toEqual([
+      'PUT /api/v1/provisioning/contact-points/warden-dingtalk',
+      'PUT /api/v1/provisioning/contact-points/warden-email',
+      'PUT /api/v1/provisioning/contact-points/warden-webhook',
+      'PUT /api/v1/provisioning/folder/warden/rule-groups/warden',
+      'PUT /api/v1/provisioning/policies',
+    ]);
+    expect(grafana.alerting.contactPoints.get('warden-dingtalk')!.settings.url).toBe(CONTACTS.dingtalkUrl);
+    const routes = grafana.alerting.policies.routes as PolicyRoute[];
+    expect(routes.filter(isWardenRoute)).toHaveLength(1);
+    await expect.poll(() => alertingBadges('installed').count()).toBe(ALERTING_ITEMS - 1);
   });
 
   it('renders both nested panels', async () => {
@@ -188,6 +272,15 @@ describe('the built plugin in Chromium against warden serve', () => {
       PLUGIN_ID,
     );
     expect(status).toBe(403);
+  });
+
+  it('tells viewers that installing alerting is for admins, and offers them no install button', async () => {
+    grafana.role = 'Viewer';
+    await open(`/a/${PLUGIN_ID}/alerts`);
+    await page.getByText("Only organization admins can install Warden's alerting").waitFor();
+    // Grafana lets only admins read alerting provisioning: the page says so instead of failing.
+    await page.getByText("Reading Grafana's alerting: Your role does not allow this").waitFor();
+    expect(await page.getByRole('button', { name: 'Install alerting' }).count()).toBe(0);
   });
 
   it('loaded without errors in the page', () => {

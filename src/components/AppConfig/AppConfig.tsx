@@ -6,7 +6,6 @@ import { saveAppSettings } from '../../api/client';
 import {
   agentsFromJsonData,
   freeSlot,
-  isValidAgentUrl,
   MAX_AGENTS,
   tokenKey,
   toJsonData,
@@ -14,6 +13,7 @@ import {
   type AppJsonData,
 } from '../../api/settings';
 import { useAction } from '../../data/useAction';
+import { isHttpUrl } from '../../utils/url';
 import { ConnectionTest } from '../ConnectionTest/ConnectionTest';
 import { ErrorAlert } from '../ErrorAlert/ErrorAlert';
 
@@ -86,7 +86,7 @@ export function AppConfig({ plugin, reload = () => window.location.reload() }: P
           <Field
             label="URL"
             description="Where Grafana reaches the agent"
-            invalid={!isValidAgentUrl(row.url)}
+            invalid={!isHttpUrl(row.url)}
             error="An http:// or https:// URL"
           >
             <Input
@@ -144,7 +144,7 @@ function validate(rows: Row[]): string[] {
   const problems: string[] = [];
   if (rows.some((r) => !r.name.trim())) problems.push('Every agent needs a name.');
   if (new Set(rows.map((r) => r.name.trim())).size !== rows.length) problems.push('Agent names must differ.');
-  if (rows.some((r) => !isValidAgentUrl(r.url))) problems.push('Every agent needs an http:// or https:// URL.');
+  if (rows.some((r) => !isHttpUrl(r.url))) problems.push('Every agent needs an http:// or https:// URL.');
   return problems;
 }
 

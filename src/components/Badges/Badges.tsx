@@ -2,7 +2,19 @@
 import { Badge, type BadgeColor, type IconName } from '@grafana/ui';
 import type { RunClass, RunStatus, TargetState, VerificationSummary } from '../../api/types';
 
-const TARGET_STATES: Record<TargetState, { text: string; color: BadgeColor; icon: IconName; tooltip: string }> = {
+/** A badge described by a table row: states map to one of these each. */
+export interface BadgeSpec {
+  text: string;
+  color: BadgeColor;
+  icon: IconName;
+  tooltip: string;
+}
+
+export function SpecBadge({ spec }: { spec: BadgeSpec }) {
+  return <Badge text={spec.text} color={spec.color} icon={spec.icon} tooltip={spec.tooltip} />;
+}
+
+const TARGET_STATES: Record<TargetState, BadgeSpec> = {
   ok: { text: 'OK', color: 'green', icon: 'check', tooltip: 'The last run succeeded and the newest good backup is within the RPO.' },
   failing: { text: 'Failing', color: 'red', icon: 'exclamation-triangle', tooltip: 'The last run did not succeed.' },
   stale: { text: 'Stale', color: 'orange', icon: 'clock-nine', tooltip: 'The newest good backup is older than the RPO.' },
@@ -11,8 +23,7 @@ const TARGET_STATES: Record<TargetState, { text: string; color: BadgeColor; icon
 };
 
 export function TargetStateBadge({ state }: { state: TargetState }) {
-  const s = TARGET_STATES[state];
-  return <Badge text={s.text} color={s.color} icon={s.icon} tooltip={s.tooltip} />;
+  return <SpecBadge spec={TARGET_STATES[state]} />;
 }
 
 const RUN_STATUSES: Record<RunStatus, BadgeColor> = {

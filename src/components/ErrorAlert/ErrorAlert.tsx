@@ -8,9 +8,8 @@ interface Props {
   onRetry?: () => void;
 }
 
-/** An agent error in words that say what to do, with a retry. */
-export function ErrorAlert({ error, agent, onRetry }: Props) {
-  const { title, hint } = describeError(error, agent);
+/** An error already put in words: what went wrong and what to do, with a retry. */
+export function ErrorTextAlert({ title, hint, onRetry }: { title: string; hint: string; onRetry?: () => void }) {
   return (
     <Alert title={title} severity="error">
       <div>{hint}</div>
@@ -21,6 +20,11 @@ export function ErrorAlert({ error, agent, onRetry }: Props) {
       )}
     </Alert>
   );
+}
+
+/** An agent error in words that say what to do, with a retry. */
+export function ErrorAlert({ error, agent, onRetry }: Props) {
+  return <ErrorTextAlert {...describeError(error, agent)} onRetry={onRetry} />;
 }
 
 /** The same words in one small line, under the button that failed. */

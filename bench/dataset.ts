@@ -12,7 +12,7 @@ import { bytes, chance, int, mulberry32, pick, seedOf, TextGen, type Rng } from 
 
 const run = promisify(execFile);
 
-type Field = string | number | Buffer | null;
+export type Field = string | number | Buffer | null;
 
 interface TableSpec {
   name: string;
@@ -46,7 +46,7 @@ const FILE_TYPES = [
   ['docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
 ] as const;
 
-const TABLES: TableSpec[] = [
+export const TABLES: TableSpec[] = [
   {
     name: 'orders',
     share: 0.42,
@@ -190,7 +190,7 @@ function tsvField(v: Field): string {
 }
 
 /** About what a field costs in the SQL dump: its bytes plus quotes and a comma. */
-function sqlBytes(v: Field): number {
+export function sqlBytes(v: Field): number {
   if (v === null) return 5;
   if (typeof v === 'number') return String(v).length + 1;
   return (Buffer.isBuffer(v) ? v.length : Buffer.byteLength(v)) + 3;
@@ -222,7 +222,7 @@ export interface LoadOptions {
 }
 
 const CHUNK_BYTES = 16 << 20;
-const SEED = 20261122;
+export const SEED = 20261122;
 
 export async function loadDataset({ server, database, sizeMb, tmpDir, log }: LoadOptions): Promise<LoadedData> {
   const client = which('mariadb') ?? which('mysql');

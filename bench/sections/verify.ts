@@ -1,6 +1,7 @@
 // Issue "Verification and restore": how fast `warden verify --level parse` reads a backup (MB/s of
-// SQL, and against the time the backup took), and what `warden restore` costs over piping the very
-// same dump into the mariadb client by hand. Side by side on one server, alternating.
+// SQL, and against the time the backup took), what `warden restore` costs over piping the very
+// same dump into the mariadb client by hand, and how much a per-table backup restored in parallel
+// gains over that. Side by side on one server, alternating.
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -9,7 +10,7 @@ import { type BenchContext, describeDataset, MAIN_DATABASE, type Section, tcpArg
 import { alternate, measureNode, measurePipeline, type Measurement, shellQuote, stats, which } from '../measure.js';
 import { fmt, markdownTable, type Table, textTable } from '../results.js';
 
-const VARIANTS = ['backup', 'verify', 'decompress', 'restore', 'pipe'] as const;
+const VARIANTS = ['backup', 'verify', 'decompress', 'restore', 'restorePerTable', 'pipe'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 const LABEL: Record<Variant, string> = {
@@ -17,12 +18,16 @@ const LABEL: Record<Variant, string> = {
   verify: '(b) warden verify --level parse',
   decompress: '(c) zstd -dc > /dev/null',
   restore: '(d) warden restore',
-  pipe: '(e) zstd -dc | mariadb',
+  restorePerTable: '(e) warden restore, per-table backup, parallel 2',
+  pipe: '(f) zstd -dc | mariadb',
 };
 
-const TARGETS = { parseMbPerSecond: 200, verifyVsBackup: 0.5, restoreVsPipe: 1.1 };
+const TARGETS = { parseMbPerSecond: 200, verifyVsBackup: 0.5, restoreVsPipe: 1.1, perTableVsPipe: 1 };
 const RESTORED = 'bench_restored';
+const RESTORED_PER_TABLE = 'bench_restored_pt';
 const PIPED = 'bench_piped';
+/** Loaders of the per-table restore, as many as the per-table backup's dump processes. */
+const PARALLEL = 2;
 
 interface Sample {
   wallSeconds: number;
@@ -45,6 +50,15 @@ async function writeConfig(ctx: BenchContext, server: TestServer): Promise<strin
       repository: path.join(ctx.tmpDir, 'repository'),
       targets: [
         { name: 'bench', ...target, databases: [MAIN_DATABASE], compression: 'zstd' },
+        {
+          name: 'bench-pertable',
+          ...target,
+          databases: [MAIN_DATABASE],
+          compression: 'zstd',
+          method: 'per-table',
+          parallel: PARALLEL,
+          consistent: true,
+        },
         { name: 'dest', ...target },
       ],
     }),
@@ -74,7 +88,12 @@ export const section: Section = {
     ctx.log('the backup that is verified and restored');
     const kept = (await warden(['backup', '--target', 'bench'])).out;
     if (kept.ok !== true) throw new Error(`warden backup failed: ${JSON.stringify(kept.error)}`);
+    ctx.log('the per-table backup that is restored in parallel');
+    const keptPerTable = (await warden(['backup', '--target', 'bench-pertable'])).out;
+    if (keptPerTable.ok !== true) throw new Error(`warden per-table backup failed: ${JSON.stringify(keptPerTable.error)}`);
     const dir = String(kept.dir);
+    const dirPerTable = String(keptPerTable.dir);
+    const perTableFiles = Array.isArray(keptPerTable.files) ? keptPerTable.files.length : 0;
     const rawBytes = Number(kept.rawBytes);
     const dumpPath = String(kept.path);
     const piped = path.join(ctx.tmpDir, 'renamed.sql.zst');
@@ -105,6 +124,13 @@ export const section: Section = {
           await server.query(`DROP DATABASE ${RESTORED}`);
           return sample(m, m.node.cpuSeconds);
         }
+        case 'restorePerTable': {
+          const args = ['restore', dirPerTable, '--target', 'dest', '--database', RESTORED_PER_TABLE, '--parallel', String(PARALLEL)];
+          const { m, out } = await warden(args);
+          if (out.ok !== true) throw new Error(`warden restore (per-table) failed: ${JSON.stringify(out.error)}`);
+          await server.query(`DROP DATABASE ${RESTORED_PER_TABLE}`);
+          return sample(m, m.node.cpuSeconds);
+        }
         case 'pipe': {
           const m = await measurePipeline(pipeScript);
           await server.query(`DROP DATABASE ${PIPED}`);
@@ -121,6 +147,7 @@ export const section: Section = {
     const nodeRate = rawBytes / 1e6 / cpu('verify', 'node');
     const vsBackup = wall.verify.median / wall.backup.median;
     const vsPipe = wall.restore.median / wall.pipe.median;
+    const perTableVsPipe = wall.restorePerTable.median / wall.pipe.median;
     const vsDecompress = wall.verify.median / wall.decompress.median;
 
     const timing: Table = {
@@ -139,6 +166,12 @@ export const section: Section = {
       ['verify --level parse, SQL per wall second', `${parseRate.toFixed(0)} MB/s`, `≥ ${TARGETS.parseMbPerSecond} MB/s`, parseRate >= TARGETS.parseMbPerSecond],
       ['verify --level parse vs backup (wall)', fmt.ratio(vsBackup), `≤ ${fmt.ratio(TARGETS.verifyVsBackup)}`, vsBackup <= TARGETS.verifyVsBackup],
       ['restore vs zstd -dc | mariadb (wall)', fmt.ratio(vsPipe), `≤ ${fmt.ratio(TARGETS.restoreVsPipe)}`, vsPipe <= TARGETS.restoreVsPipe],
+      [
+        `per-table restore (parallel ${PARALLEL}) vs zstd -dc | mariadb (wall)`,
+        fmt.ratio(perTableVsPipe),
+        `< ${fmt.ratio(TARGETS.perTableVsPipe)}`,
+        perTableVsPipe < TARGETS.perTableVsPipe,
+      ],
     ];
     const context = `verify --level parse took ${fmt.ratio(vsDecompress)} the time of decompressing the file alone (c), node start-up included.`;
     const targets: Table = { headers: ['target', 'measured', 'limit', 'verdict'], rows: checks.map(([a, b, c, ok]) => [a, b, c, fmt.verdict(ok)]) };
@@ -154,7 +187,7 @@ export const section: Section = {
       '',
       describeDataset(dataset),
       '',
-      `### Wall and CPU time (${fmt.count(ctx.runs, 'run')} of each, order abcde, edcba, …)`,
+      `### Wall and CPU time (${fmt.count(ctx.runs, 'run')} of each, order abcdef, fedcba, …)`,
       '',
       markdownTable(timing),
       '',
@@ -170,7 +203,10 @@ export const section: Section = {
       '- (b) `warden verify DIR --level parse --json`: sha256 of the stored file, `zstd -d`, every statement scanned and every row counted',
       '- (c) `zstd -dcq dump.sql.zst > /dev/null`: the floor for reading the backup at all',
       `- (d) \`warden restore DIR --target dest --database ${RESTORED} --json\` on the same server (root over TCP), then \`DROP DATABASE\``,
-      `- (e) \`zstd -dcq renamed.sql.zst | mariadb --no-defaults --protocol=TCP … --user=root\`: the same dump with its database renamed to \`${PIPED}\` beforehand, then \`DROP DATABASE\``,
+      `- (e) \`warden restore DIR --target dest --database ${RESTORED_PER_TABLE} --parallel ${PARALLEL} --json\` of a per-table backup of the same data ` +
+        `(\`method: per-table, parallel: ${PARALLEL}, consistent: true\`, ${fmt.mb(Number(keptPerTable.rawBytes))} of SQL in ${perTableFiles} files): ` +
+        'the schema first, then the tables\' data files two at a time, then the triggers; then `DROP DATABASE`',
+      `- (f) \`zstd -dcq renamed.sql.zst | mariadb --no-defaults --protocol=TCP … --user=root\`: the single-stream dump of (d) with its database renamed to \`${PIPED}\` beforehand, then \`DROP DATABASE\``,
     ].join('\n');
     const lines = [
       `backup: ${fmt.mb(rawBytes)} SQL; ${fmt.count(ctx.runs, 'run')} of each, alternating`,
@@ -182,6 +218,7 @@ export const section: Section = {
       ...notes,
     ];
     await rm(dir, { recursive: true, force: true });
+    await rm(dirPerTable, { recursive: true, force: true });
     return { markdown, lines };
   },
 };

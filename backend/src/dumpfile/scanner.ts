@@ -4,6 +4,12 @@
 // and at hundreds of MB/s while counting the tuples of multi-row INSERTs. It knows exactly what a
 // dump contains: quoted strings with backslash escapes, backtick identifiers, `--`/`#`/`/* */`
 // comments, executable `/*!NNNNN ... */` comments, `DELIMITER` commands and extended INSERTs.
+//
+// Almost every byte of a dump is in the rows of INSERTs. Past the first bytes of a statement (its
+// prefix, kept to recognise it) only a few bytes matter there: parentheses, quotes and what may end
+// the statement. Runs of other bytes are skipped by a table lookup per byte, strings by the native
+// memchr behind Buffer.indexOf, and long runs (hex BLOB literals) by memchr on each byte that
+// matters. No per-row strings or buffers are made.
 
 const enum S {
   Normal,
@@ -27,14 +33,14 @@ const BANG = 0x21;
 const LPAREN = 0x28;
 const RPAREN = 0x29;
 
-// What a byte means inside a long statement (see `skip`): most bytes mean nothing.
+// What a byte means inside the rows of a statement (see `rows`): most bytes mean nothing.
 const PLAIN = 0;
 const STOP = 1;
 const OPEN = 2;
 const CLOSE = 3;
 const STRING = 4;
 
-/** Per byte value: PLAIN, or what `skip` must do with it, for statements ended by `delimiter`. */
+/** Per byte value: PLAIN, or what `rows` must do with it, for statements ended by `delimiter`. */
 function byteClasses(delimiter: Uint8Array): Uint8Array {
   const classes = new Uint8Array(256);
   for (const c of [BT, DASH, HASH, SLASH, STAR]) classes[c] = STOP;
@@ -46,39 +52,24 @@ function byteClasses(delimiter: Uint8Array): Uint8Array {
   return classes;
 }
 
+/** The byte values that are not PLAIN: what a long run of plain bytes ends at. */
+function notPlain(classes: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < 256; c++) if (classes[c] !== PLAIN) out.push(c);
+  return out;
+}
+
 const OPEN_AT_END = -1;
 const ESCAPED_AT_END = -2;
-/** Strings longer than this are searched natively, from quote to quote. */
-const SHORT_STRING = 32;
-
 /**
- * Where the backslash-escaped string whose body starts at `from` ends (its closing quote), or, when
- * it goes on past the buffer, OPEN_AT_END / ESCAPED_AT_END (the last byte escapes the next one).
+ * After this many plain bytes in a row (a hex BLOB literal, a row of numbers) the rest of the run
+ * is measured with memchr per byte value that matters rather than with a lookup per byte: short
+ * runs, the usual case between the strings of a row, are cheaper to walk than to search.
  */
-function stringEnd(buf: Uint8Array, from: number, n: number, quote: number, escapedAtFrom: boolean): number {
-  let escaped = escapedAtFrom;
-  let j = from;
-  const short = Math.min(n, from + SHORT_STRING);
-  for (; j < short; j++) {
-    const c = buf[j]!;
-    if (escaped) escaped = false;
-    else if (c === BS) escaped = true;
-    else if (c === quote) return j;
-  }
-  // A long string: jump from quote to quote (memchr); a quote is escaped when an odd run of
-  // backslashes precedes it (the run may begin before `j`, which `escaped` stands for).
-  for (;;) {
-    const q = buf.indexOf(quote, j);
-    const stop = q === -1 ? n : q;
-    let run = 0;
-    while (stop - run - 1 >= j && buf[stop - run - 1] === BS) run++;
-    if (stop - run === j && escaped) run++;
-    if (q === -1) return run % 2 === 1 ? ESCAPED_AT_END : OPEN_AT_END;
-    if (run % 2 === 0) return q;
-    j = q + 1;
-    escaped = false;
-  }
-}
+const LONG_RUN = 48;
+
+/** Bytes of a new chunk joined to held-back bytes: more than any lookahead (256), far less than a chunk. */
+const BRIDGE = 1024;
 
 /** Bytes of each statement kept to recognise what it is; the rest is only counted. */
 const PREFIX_LIMIT = 512;
@@ -126,6 +117,43 @@ const DELIMITER_RE = /^DELIMITER\s+(\S+)/i;
 
 const unquote = (name: string): string => name.replace(/``/g, '`');
 
+/** A Buffer over the same memory (Buffer.indexOf is memchr; a plain Uint8Array has none). */
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** A few bytes collected up to a fixed limit, without an allocation per byte. */
+class ByteRun {
+  private readonly bytes: Uint8Array;
+  length = 0;
+
+  constructor(readonly limit: number) {
+    this.bytes = new Uint8Array(limit);
+  }
+
+  get full(): boolean {
+    return this.length >= this.limit;
+  }
+
+  push(c: number): void {
+    if (this.length < this.limit) this.bytes[this.length++] = c;
+  }
+
+  /** Appends buf[from, to) as far as the limit allows. */
+  append(buf: Buffer, from: number, to: number): void {
+    const end = Math.min(to, from + this.limit - this.length);
+    for (let k = from; k < end; k++) this.bytes[this.length++] = buf[k]!;
+  }
+
+  text(): string {
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.length).toString('utf8');
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+}
+
 export class DumpScanner {
   private state = S.Normal;
   /** Stream offset of the first byte of the buffer being scanned. */
@@ -138,18 +166,25 @@ export class DumpScanner {
   /** Previous byte inside a plain block comment, to find its end across chunks. */
   private prevInComment = -1;
 
-  private delimiter = Buffer.from(';');
+  private delimiter: Buffer = Buffer.from(';');
   private classes = byteClasses(this.delimiter);
+  private stops = notPlain(this.classes);
   private delimMatched = 0;
 
+  /**
+   * For each byte value that matters in rows, where it next occurs in the buffer being scanned
+   * (-1: not searched yet; the buffer's length: nowhere).
+   */
+  private readonly nextStop = new Int32Array(256);
+
   private stmtStart = -1;
-  private prefix: number[] = [];
+  private readonly prefix = new ByteRun(PREFIX_LIMIT);
   private depth = 0;
   private tuples = 0;
   private lineStart = true;
   private topLevelComment = false;
   private commentStart = 0;
-  private commentBuf: number[] = [];
+  private readonly commentText = new ByteRun(COMMENT_LIMIT);
   private inExecutableComment = false;
 
   private db: string | null = null;
@@ -168,16 +203,21 @@ export class DumpScanner {
   write(chunk: Uint8Array): void {
     this.total += chunk.length;
     this.summary.bytes = this.total;
-    let buf: Uint8Array = chunk;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
+    let buf = asBuffer(chunk);
+    // Held-back bytes are joined with only the start of the chunk, not copied in front of all of it.
+    while (this.carry && buf.length > 0) {
+      const carry = this.carry;
+      const take = Math.min(buf.length, BRIDGE);
       this.carry = null;
+      this.scan(Buffer.concat([carry, buf.subarray(0, take)], carry.length + take));
+      buf = buf.subarray(take);
     }
-    this.scan(buf);
+    if (buf.length > 0) this.scan(buf);
   }
 
-  private scan(buf: Uint8Array): void {
+  private scan(buf: Buffer): void {
     const n = buf.length;
+    this.nextStop.fill(-1);
     let i = 0;
     while (i < n) {
       switch (this.state) {
@@ -186,32 +226,12 @@ export class DumpScanner {
         case S.Backtick:
           i = this.quoted(buf, i, n);
           break;
-        case S.LineComment: {
-          let j = buf.indexOf(LF, i);
-          if (j === -1) j = n;
-          if (this.topLevelComment) {
-            for (let k = i; k < j && this.commentBuf.length < COMMENT_LIMIT; k++) this.commentBuf.push(buf[k]!);
-          }
-          i = j;
-          if (j < n) {
-            i++;
-            this.endLineComment();
-          }
+        case S.LineComment:
+          i = this.lineComment(buf, i, n);
           break;
-        }
-        case S.BlockComment: {
-          let prev = this.prevInComment;
-          while (i < n) {
-            const c = buf[i++]!;
-            if (c === SLASH && prev === STAR) {
-              this.state = S.Normal;
-              break;
-            }
-            prev = c;
-          }
-          this.prevInComment = prev;
+        case S.BlockComment:
+          i = this.blockComment(buf, i, n);
           break;
-        }
         default:
           i = this.normal(buf, i, n);
       }
@@ -220,14 +240,15 @@ export class DumpScanner {
     else this.base += n;
   }
 
-  /** Inside a quoted string or identifier only the closing quote and escapes matter: tight loop. */
-  private quoted(buf: Uint8Array, start: number, n: number): number {
+  /** Inside a quoted string or identifier only the closing quote and escapes matter. */
+  private quoted(buf: Buffer, start: number, n: number): number {
     const quote = this.state === S.SingleQuote ? SQ : this.state === S.DoubleQuote ? DQ : BT;
     const backslashEscapes = this.state !== S.Backtick;
     const prefix = this.prefix;
     let escaped = this.escaped;
     let i = start;
-    while (i < n && prefix.length < PREFIX_LIMIT) {
+    // While the prefix is being kept, byte by byte (at most PREFIX_LIMIT bytes per statement).
+    while (i < n && !prefix.full) {
       const c = buf[i]!;
       i++;
       prefix.push(c);
@@ -244,7 +265,7 @@ export class DumpScanner {
       return i;
     }
     // The prefix is complete: only the closing quote matters.
-    const end = backslashEscapes ? stringEnd(buf, i, n, quote, escaped) : buf.indexOf(quote, i);
+    const end = backslashEscapes ? this.stringEnd(buf, i, n, quote, escaped) : buf.indexOf(quote, i);
     if (end < 0) {
       this.escaped = end === ESCAPED_AT_END;
       return n;
@@ -254,19 +275,68 @@ export class DumpScanner {
     return end + 1;
   }
 
+  /**
+   * Where the backslash-escaped string whose body starts at `from` ends (its closing quote), or, when
+   * it goes on past the buffer, OPEN_AT_END / ESCAPED_AT_END (the last byte escapes the next one).
+   * Jumps from quote to quote (memchr); a quote is escaped when an odd run of backslashes precedes
+   * it (the run may begin before `from`, which `escapedAtFrom` stands for).
+   */
+  private stringEnd(buf: Buffer, from: number, n: number, quote: number, escapedAtFrom: boolean): number {
+    let escaped = escapedAtFrom;
+    let j = from;
+    for (;;) {
+      const q = buf.indexOf(quote, j);
+      const stop = q === -1 ? n : q;
+      let run = 0;
+      while (stop - run - 1 >= j && buf[stop - run - 1] === BS) run++;
+      if (stop - run === j && escaped) run++;
+      if (q === -1) return run % 2 === 1 ? ESCAPED_AT_END : OPEN_AT_END;
+      if (run % 2 === 0) return q;
+      j = q + 1;
+      escaped = false;
+    }
+  }
+
+  private lineComment(buf: Buffer, i: number, n: number): number {
+    let j = buf.indexOf(LF, i);
+    if (j === -1) j = n;
+    if (this.topLevelComment) this.commentText.append(buf, i, j);
+    if (j === n) return n;
+    this.endLineComment();
+    return j + 1;
+  }
+
+  /** Finds `*` `/`, where the `*` may have been the last byte of the previous buffer. */
+  private blockComment(buf: Buffer, i: number, n: number): number {
+    let from = i;
+    for (;;) {
+      const slash = buf.indexOf(SLASH, from);
+      if (slash === -1) {
+        if (n > i) this.prevInComment = buf[n - 1]!;
+        return n;
+      }
+      const before = slash > i ? buf[slash - 1]! : this.prevInComment;
+      if (before === STAR) {
+        this.state = S.Normal;
+        return slash + 1;
+      }
+      from = slash + 1;
+    }
+  }
+
   /** Holds back the rest of the buffer until more bytes arrive (unless the stream has ended). */
-  private needMore(buf: Uint8Array, i: number, n: number, lookahead: number): boolean {
+  private needMore(buf: Buffer, i: number, n: number, lookahead: number): boolean {
     if (this.final || i + lookahead < n) return false;
     this.carry = Buffer.from(buf.subarray(i, n));
     return true;
   }
 
   /** Scans bytes outside strings and comments; returns where it stopped. */
-  private normal(buf: Uint8Array, start: number, n: number): number {
+  private normal(buf: Buffer, start: number, n: number): number {
     let i = start;
     while (i < n) {
-      if (this.stmtStart !== -1 && this.delimMatched === 0 && this.prefix.length >= PREFIX_LIMIT) {
-        i = this.skip(buf, i, n);
+      if (this.stmtStart !== -1 && this.delimMatched === 0 && this.prefix.full) {
+        i = this.rows(buf, i, n);
         if (i === n) break;
       }
       const c = buf[i]!;
@@ -306,10 +376,9 @@ export class DumpScanner {
             if (n - i < 256 && this.needMore(buf, i, n, 256)) return n;
             eol = n;
           }
-          const m = DELIMITER_RE.exec(Buffer.from(buf.subarray(i, Math.min(eol, i + 256))).toString('latin1'));
+          const m = DELIMITER_RE.exec(buf.toString('latin1', i, Math.min(eol, i + 256)));
           if (m) {
-            this.delimiter = Buffer.from(m[1]!, 'latin1');
-            this.classes = byteClasses(this.delimiter);
+            this.setDelimiter(Buffer.from(m[1]!, 'latin1'));
             this.summary.contentAfterLastComment = true;
             return eol;
           }
@@ -322,7 +391,7 @@ export class DumpScanner {
         if (c === HASH || (c === DASH && next === DASH && (buf[i + 2] ?? 0x20) <= 0x20)) {
           this.topLevelComment = this.stmtStart === -1;
           this.commentStart = this.base + i;
-          this.commentBuf = [];
+          this.commentText.clear();
           this.state = S.LineComment;
           return i + (c === HASH ? 1 : 2);
         }
@@ -372,27 +441,43 @@ export class DumpScanner {
     return i;
   }
 
+  private setDelimiter(delimiter: Buffer): void {
+    this.delimiter = delimiter;
+    this.classes = byteClasses(delimiter);
+    this.stops = notPlain(this.classes);
+    this.nextStop.fill(-1);
+  }
+
   /**
    * Inside a statement whose prefix is complete (the rows of an INSERT), only parentheses and the
    * ends of strings matter: one tight loop over them, up to the next byte that may matter more
    * (a delimiter, a comment, a backtick) or to the end of the buffer, possibly inside a string.
    */
-  private skip(buf: Uint8Array, start: number, n: number): number {
+  private rows(buf: Buffer, start: number, n: number): number {
     const classes = this.classes;
     let depth = this.depth;
     let tuples = this.tuples;
     let i = start;
-    for (; i < n; i++) {
+    while (i < n) {
+      // Plain bytes: a short run by lookup, the rest of a long one by memchr.
+      const limit = i + LONG_RUN < n ? i + LONG_RUN : n;
+      while (i < limit && classes[buf[i]!] === PLAIN) i++;
+      if (i === limit) {
+        if (i === n) break;
+        i = this.endOfPlainRun(buf, i, n);
+        if (i === n) break;
+      }
       const k = classes[buf[i]!]!;
-      if (k === PLAIN) continue;
       if (k === OPEN) {
         if (depth === 0) tuples++;
         depth++;
+        i++;
       } else if (k === CLOSE) {
         if (depth > 0) depth--;
+        i++;
       } else if (k === STRING) {
         const quote = buf[i]!;
-        const end = stringEnd(buf, i + 1, n, quote, false);
+        const end = this.stringEnd(buf, i + 1, n, quote, false);
         if (end < 0) {
           // The string goes on in the next chunk.
           this.state = quote === SQ ? S.SingleQuote : S.DoubleQuote;
@@ -400,7 +485,7 @@ export class DumpScanner {
           i = n;
           break;
         }
-        i = end;
+        i = end + 1;
       } else break;
     }
     this.depth = depth;
@@ -408,31 +493,52 @@ export class DumpScanner {
     return i;
   }
 
+  /**
+   * The first byte at or after `from` that is not PLAIN (n when none): the nearest next occurrence
+   * of each byte value that matters, each found by memchr and remembered until it is passed.
+   */
+  private endOfPlainRun(buf: Buffer, from: number, n: number): number {
+    const next = this.nextStop;
+    const stops = this.stops;
+    let end = n;
+    for (let s = 0; s < stops.length; s++) {
+      const c = stops[s]!;
+      let at = next[c]!;
+      if (at < from) {
+        at = buf.indexOf(c, from);
+        if (at === -1) at = n;
+        next[c] = at;
+      }
+      if (at < end) end = at;
+    }
+    return end;
+  }
+
   /** One byte of statement text (outside comments). */
   private content(c: number, pos: number): void {
     if (this.stmtStart === -1) {
       this.stmtStart = pos;
-      this.prefix = [];
+      this.prefix.clear();
       this.depth = 0;
       this.tuples = 0;
     }
     this.lineStart = c === LF;
-    if (this.prefix.length < PREFIX_LIMIT) this.prefix.push(c);
+    this.prefix.push(c);
   }
 
   private endLineComment(): void {
     this.state = S.Normal;
     this.lineStart = true;
     if (!this.topLevelComment) return;
-    const text = Buffer.from(this.commentBuf).toString('utf8').trim();
-    this.commentBuf = [];
+    const text = this.commentText.text().trim();
+    this.commentText.clear();
     this.summary.lastComment = text;
     this.summary.contentAfterLastComment = false;
     this.events.comment?.(text, this.commentStart);
   }
 
   private endStatement(end: number): void {
-    const prefix = Buffer.from(this.prefix).toString('utf8').trimStart();
+    const prefix = this.prefix.text().trimStart();
     const info: StatementInfo = {
       prefix,
       offset: this.stmtStart,
@@ -471,7 +577,7 @@ export class DumpScanner {
     }
     this.events.statement?.(info);
     this.stmtStart = -1;
-    this.prefix = [];
+    this.prefix.clear();
     this.lineStart = false;
   }
 

@@ -63,7 +63,7 @@ export async function dumpToFile(
   }
 }
 
-/** zstd writes the file itself from a tee of the dump; the agent reads the copy to hash and scan it. */
+/** zstd writes the file itself; the agent hashes and scans the dump on its way to zstd. */
 async function direct(
   ctx: DumpContext,
   args: string[],

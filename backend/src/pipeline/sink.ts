@@ -27,16 +27,21 @@ export interface SinkFailure {
   compressor?: FailureEvidence['compressor'];
 }
 
-/** Makes a file the compressor wrote private and durable, then hashes what is on disk. */
+/**
+ * Makes a file the compressor wrote private and durable, and hashes what is on disk. The fsync
+ * (waiting on the disk) and the hashing (on the CPU) run at the same time: the run waits for the
+ * longer of the two, not for both.
+ */
 export async function sealAndHash(file: string, tap: HashTap): Promise<void> {
   const handle = await open(file, 'r+');
   try {
     await handle.chmod(0o600);
-    await handle.sync();
+    const hashed = pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), tap, new Writable({ write: (_c, _e, cb) => cb() }));
+    const [synced, read] = await Promise.allSettled([handle.sync(), hashed]);
+    for (const r of [synced, read]) if (r.status === 'rejected') throw r.reason;
   } finally {
     await handle.close();
   }
-  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), tap, new Writable({ write: (_c, _e, cb) => cb() }));
 }
 
 /** The last step of every stored file: rename into place and make the rename durable. */

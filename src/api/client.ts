@@ -1,10 +1,10 @@
 // The one place that knows URLs: the agents' API through Grafana's plugin proxy, and the app's
 // settings. Every call goes through getBackendSrv().fetch, so Grafana adds the session and the
 // proxy adds the agent's token; nothing secret reaches the browser.
-import { config, getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
-import { lastValueFrom } from 'rxjs';
+import { config, type BackendSrvRequest } from '@grafana/runtime';
 import { PLUGIN_ID } from '../constants';
 import { toAgentError } from './errors';
+import { fetchData } from './fetchData';
 import type { AgentConfig, AppJsonData } from './settings';
 import {
   AGENT_EVENT_TYPES,
@@ -21,15 +21,8 @@ import {
 const PROXY_URL = `/api/plugin-proxy/${PLUGIN_ID}`;
 const SETTINGS_URL = `/api/plugins/${PLUGIN_ID}/settings`;
 
-async function request<T>(options: BackendSrvRequest): Promise<T> {
-  try {
-    const response = await lastValueFrom(
-      getBackendSrv().fetch<T>({ ...options, showErrorAlert: false, showSuccessAlert: false }),
-    );
-    return response.data;
-  } catch (err) {
-    throw toAgentError(err);
-  }
+function request<T>(options: BackendSrvRequest): Promise<T> {
+  return fetchData<T>(options, toAgentError);
 }
 
 export interface EventHandlers {

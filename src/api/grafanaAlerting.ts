@@ -1,9 +1,9 @@
 // The one place that knows Grafana's alerting provisioning URLs (and the folder API the rules live
 // in). Writes carry X-Disable-Provenance so that what the installer creates stays editable in
 // Grafana's UI afterwards, like anything made by hand.
-import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
-import { lastValueFrom } from 'rxjs';
+import type { BackendSrvRequest } from '@grafana/runtime';
 import type { ContactPoint, PolicyRoute } from '../alerting/notifications';
+import { fetchData } from './fetchData';
 
 const PROVISIONING = '/api/v1/provisioning';
 const FOLDERS = '/api/folders';
@@ -76,14 +76,8 @@ function toApiError(err: unknown, call: string): GrafanaApiError {
   return new GrafanaApiError(status, message, call);
 }
 
-async function request<T>(options: BackendSrvRequest): Promise<T> {
-  const call = `${options.method ?? 'GET'} ${options.url}`;
-  try {
-    const response = await lastValueFrom(getBackendSrv().fetch<T>({ ...options, showErrorAlert: false, showSuccessAlert: false }));
-    return response.data;
-  } catch (err) {
-    throw toApiError(err, call);
-  }
+function request<T>(options: BackendSrvRequest): Promise<T> {
+  return fetchData<T>(options, (err) => toApiError(err, `${options.method ?? 'GET'} ${options.url}`));
 }
 
 function write<T>(method: 'POST' | 'PUT', url: string, data: unknown): Promise<T> {

@@ -26,8 +26,8 @@ if (mtime(installed) < mtime(path.join(root, 'package-lock.json'))) {
   npm('ci', '--no-audit', '--no-fund');
 }
 
-const built = path.join(root, 'backend', 'dist', 'cli.js');
-if (mtime(built) < Math.max(newest(path.join(root, 'backend', 'src')), mtime(path.join(root, 'backend', 'tsconfig.json')))) {
+const built = path.join(root, 'backend', 'dist', 'bundle', 'cli.js');
+if (mtime(built) < Math.max(newest(path.join(root, 'backend', 'src')), mtime(path.join(root, 'backend', 'tsconfig.json')), mtime(path.join(root, 'backend', 'bundle.mjs')))) {
   console.error('warden: building the agent ...');
   npm('run', '--silent', 'build:agent');
 }

@@ -11,7 +11,7 @@ import type { DumpContext } from './context.js';
 import { canCompressDirect, type DumpProcessOutcome, runDumpProcess } from './dumpProcess.js';
 import { dumpEvidence, summarize } from './evidence.js';
 import { FileSink, publish, sealAndHash } from './sink.js';
-import { HashTap, RawTap } from './stream.js';
+import { RawTap } from './stream.js';
 
 export interface DumpToFileResult {
   outcome: DumpProcessOutcome;
@@ -94,10 +94,9 @@ async function direct(
     log.error({ file: fileName, exitCode: outcome.exitCode, signal: outcome.signal, stopReason: outcome.stopReason, trailer: outcome.trailerPresent, cut: outcome.scan.cut, helper: outcome.helperFailure, stderr: outcome.stderr }, 'dump failed');
     return { outcome, file: null, evidence, message: summarize(evidence), args: shownArgs };
   }
-  const stored = new HashTap();
-  await sealAndHash(partial, stored);
+  const stored = await sealAndHash(partial);
   await publish(partial, path.join(ctx.dir, fileName));
-  const file: ManifestFile = { name: fileName, role, bytes: stored.bytes, sha256: stored.hash.digest('hex'), rawBytes: tap.bytes, rawSha256: tap.hash.digest('hex') };
+  const file: ManifestFile = { name: fileName, role, bytes: stored.bytes, sha256: stored.sha256, rawBytes: tap.bytes, rawSha256: tap.hash.digest('hex') };
   log.info({ file: fileName, rawBytes: file.rawBytes, bytes: file.bytes }, 'file published');
   return { outcome, file, evidence: null, message: null, args: shownArgs };
 }

@@ -6,10 +6,8 @@
 // global read lock (FLUSH TABLES WITH READ LOCK) while every process opens its snapshot, then
 // releases it: all tables come from one point in time, as with mydumper. Tables re-dumped by a
 // resume come from a later snapshot; the manifest says so in its warnings.
-import { createReadStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type mysql from 'mysql2/promise';
 import type { Manifest, ManifestFile } from '../catalog/manifest.js';
 import { classify } from '../classify/classify.js';
@@ -22,8 +20,8 @@ import { type DumpProcessOutcome, runDumpProcess } from './dumpProcess.js';
 import { dumpToFile } from './dumpToFile.js';
 import { dumpEvidence, summarize } from './evidence.js';
 import { SectionBoundaries, TableDemux, type Section, writeChunk } from './demux.js';
-import { FileSink } from './sink.js';
-import { HashTap, ScanTap } from './stream.js';
+import { FileSink, hashFile } from './sink.js';
+import { ScanTap } from './stream.js';
 
 type TableEntry = Manifest['tables'][number];
 
@@ -38,15 +36,17 @@ export function dataFileName(index: number, table: string, compression: keyof ty
 /** A file recorded in the manifest still matches its checksum: a resume can keep it. */
 async function fileIntact(dir: string, file: ManifestFile | undefined): Promise<boolean> {
   if (!file) return false;
-  const tap = new HashTap();
   try {
-    await pipeline(createReadStream(path.join(dir, file.name)), tap, async (source) => {
-      for await (const _ of source) void _;
-    });
+    const handle = await open(path.join(dir, file.name), 'r');
+    try {
+      const digest = await hashFile(handle);
+      return digest.bytes === file.bytes && digest.sha256 === file.sha256;
+    } finally {
+      await handle.close();
+    }
   } catch {
     return false;
   }
-  return tap.bytes === file.bytes && tap.hash.digest('hex') === file.sha256;
 }
 
 /** Splits a database's tables into at most n groups of similar size (largest first to the lightest group). */

@@ -62,23 +62,26 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     return done();
   }
 
-  checks.push(await repositoryCheck(config, target));
-  try {
-    facts.tool = await findDumpTool(target.tool);
-    checks.push(ok('tool', `${facts.tool.name}: ${facts.tool.version}`));
-  } catch (err) {
-    checks.push(fail('tool', 'not_found', (err as Error).message, 'Install mariadb-client (mariadb-dump) or mysql-client (mysqldump).'));
+  // The repository, the tool and the server do not depend on each other: ask them all at once.
+  const caught = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+  const [repository, tool, conn] = await Promise.all([
+    repositoryCheck(config, target), // reports its own failure as a check
+    findDumpTool(target.tool).catch(caught),
+    connect(target, facts.password, o.endpoint).catch(caught),
+  ]);
+  checks.push(repository);
+  if (tool instanceof Error) {
+    checks.push(fail('tool', 'not_found', tool.message, 'Install mariadb-client (mariadb-dump) or mysql-client (mysqldump).'));
+  } else {
+    facts.tool = tool;
+    checks.push(ok('tool', `${tool.name}: ${tool.version}`));
   }
   if (target.compression === 'zstd' && !which('zstd')) {
     checks.push(fail('compressor', 'not_found', 'zstd is not installed', 'Install zstd, or set compression: gzip.'));
   }
-
-  let conn: mysql.Connection;
-  try {
-    conn = await connect(target, facts.password, o.endpoint);
-  } catch (err) {
-    const c = classify({ stderr: (err as Error).message });
-    checks.push(fail('connection', c.class, (err as Error).message, c.hint));
+  if (conn instanceof Error) {
+    const c = classify({ stderr: conn.message });
+    checks.push(fail('connection', c.class, conn.message, c.hint));
     return done();
   }
   try {

@@ -6,7 +6,7 @@
 // global read lock (FLUSH TABLES WITH READ LOCK) while every process opens its snapshot, then
 // releases it: all tables come from one point in time, as with mydumper. Tables re-dumped by a
 // resume come from a later snapshot; the manifest says so in its warnings.
-import { open, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import type { Manifest, ManifestFile } from '../catalog/manifest.js';
@@ -20,7 +20,7 @@ import { type DumpProcessOutcome, runDumpProcess } from './dumpProcess.js';
 import { dumpToFile } from './dumpToFile.js';
 import { dumpEvidence, summarize } from './evidence.js';
 import { SectionBoundaries, TableDemux, type Section, writeChunk } from './demux.js';
-import { FileSink, hashFile } from './sink.js';
+import { FileSink, hashPath } from './sink.js';
 import { ScanTap } from './stream.js';
 
 type TableEntry = Manifest['tables'][number];
@@ -36,17 +36,8 @@ export function dataFileName(index: number, table: string, compression: keyof ty
 /** A file recorded in the manifest still matches its checksum: a resume can keep it. */
 async function fileIntact(dir: string, file: ManifestFile | undefined): Promise<boolean> {
   if (!file) return false;
-  try {
-    const handle = await open(path.join(dir, file.name), 'r');
-    try {
-      const digest = await hashFile(handle);
-      return digest.bytes === file.bytes && digest.sha256 === file.sha256;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return false;
-  }
+  const digest = await hashPath(path.join(dir, file.name)).catch(() => null);
+  return digest !== null && digest.bytes === file.bytes && digest.sha256 === file.sha256;
 }
 
 /** Splits a database's tables into at most n groups of similar size (largest first to the lightest group). */

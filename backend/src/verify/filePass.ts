@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Compression } from '../config/schema.js';
 import type { ScanSummary } from '../dumpfile/scanner.js';
+import { hashPath } from '../pipeline/sink.js';
 import { hasTrailer, HashTap, ScanTap } from '../pipeline/stream.js';
 import { createDecompressor } from './decompress.js';
 
@@ -78,15 +79,17 @@ function describe(err: unknown): string {
 }
 
 export async function passFile(file: string, compression: Compression, parse: boolean, signal?: AbortSignal): Promise<FilePass> {
+  if (!parse) {
+    try {
+      return { ...(await hashPath(file, signal)), sql: null, readError: null, decompressError: null };
+    } catch (err) {
+      return { bytes: 0, sha256: '', sql: null, readError: describe(err), decompressError: null };
+    }
+  }
+
   const reader = createReadStream(file, { highWaterMark: CHUNK, signal });
   let readError: string | null = null;
   reader.on('error', (err) => (readError ??= describe(err)));
-
-  if (!parse) {
-    const stored = new HashTap();
-    await pipeline(reader, stored, discard()).catch(() => undefined);
-    return { bytes: stored.bytes, sha256: stored.hash.digest('hex'), sql: null, readError, decompressError: null };
-  }
 
   const createdTables = new Set<string>();
   let trailerSeen = false;

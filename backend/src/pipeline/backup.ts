@@ -22,6 +22,7 @@ import { runPreflight, type Check } from '../preflight/index.js';
 import { pruneForSpace } from '../retention/expire.js';
 import { findAnomalies, verificationOf, verifyBackup } from '../verify/index.js';
 import type { DumpAttemptResult, DumpContext, Progress } from './context.js';
+import { workingStdbuf } from './dumpProcess.js';
 import { runPerTable } from './perTable.js';
 import { attemptsAllowed, backoffMs, sleep } from './retry.js';
 import { runSingleStream } from './singleStream.js';
@@ -250,6 +251,8 @@ interface AttemptOutcome {
 
 async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log: Logger, signal: AbortSignal, endpoint: ServerEndpoint): Promise<AttemptOutcome> {
   const { config, target } = opts;
+  // stdbuf is probed while the pre-flight talks to the server, not after it.
+  void workingStdbuf();
   const pre = await runPreflight({ config, target, endpoint, env: opts.env });
   opts.onPreflight?.(pre.checks);
   for (const c of pre.checks) log[c.status === 'FAIL' ? 'error' : c.status === 'WARN' ? 'warn' : 'debug']({ check: c }, `pre-flight ${c.name}: ${c.status} ${c.detail}`);

@@ -90,8 +90,11 @@ async function dumpCommand(toolPath: string, args: string[]): Promise<{ file: st
 
 let stdbufProbe: Promise<string | null> | null = null;
 
-/** stdbuf, once seen to run a program here: a broken install (no libstdbuf) would fail every dump. */
-function workingStdbuf(): Promise<string | null> {
+/**
+ * stdbuf, once seen to run a program here: a broken install (no libstdbuf) would fail every dump.
+ * A run starts the probe early (while its pre-flight talks to the server) and the dump awaits it.
+ */
+export function workingStdbuf(): Promise<string | null> {
   stdbufProbe ??= (async () => {
     const stdbuf = which('stdbuf');
     const probe = which('true');

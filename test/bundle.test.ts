@@ -6,13 +6,18 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const bundleDir = path.resolve(import.meta.dirname, '..', 'backend', 'dist', 'bundle');
-const chunks = readdirSync(bundleDir).filter((f) => f.endsWith('.js'));
+/** Each chunk's file name and text, read once. */
+const chunks = new Map(
+  readdirSync(bundleDir)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => [f, readFileSync(path.join(bundleDir, f), 'utf8')] as const),
+);
 
 /** The packages a chunk requires at run time, not counting node's own modules. */
 function externalRequires(): Map<string, string> {
   const found = new Map<string, string>();
-  for (const chunk of chunks) {
-    for (const m of readFileSync(path.join(bundleDir, chunk), 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
+  for (const [chunk, text] of chunks) {
+    for (const m of text.matchAll(/require\("([^"]+)"\)/g)) {
       if (!isBuiltin(m[1]!)) found.set(m[1]!, chunk);
     }
   }
@@ -32,7 +37,7 @@ describe('the agent bundle', () => {
   });
 
   it("holds zod's English messages but not its translations", () => {
-    const text = chunks.map((c) => readFileSync(path.join(bundleDir, c), 'utf8')).join('\n');
+    const text = [...chunks.values()].join('\n');
     expect(text).toContain('node_modules/zod/v4/locales/en.js');
     expect(text).not.toContain('node_modules/zod/v4/locales/de.js');
   });

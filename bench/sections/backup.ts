@@ -36,11 +36,11 @@ interface WardenFacts {
   options: string[];
 }
 
-/** A hand-made pipeline storing `file` (its size is measured; it and its checksum files are deleted). */
+/** A hand-made pipeline storing `file` (its size is measured, then it is deleted). */
 async function runPipeline(script: string, file: string | null): Promise<Sample> {
   const m = await measurePipeline(script);
   const storedBytes = file ? (await stat(file)).size : null;
-  if (file) await Promise.all(['', '.sha256', '.sql.sha256'].map((ext) => rm(file + ext, { force: true })));
+  if (file) await rm(file, { force: true });
   return { wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, storedBytes, cpuByProgram: programCpu(m) };
 }
 
@@ -52,9 +52,9 @@ async function runPipeline(script: string, file: string | null): Promise<Sample>
 function byHandScript(dump: string, file: string): string {
   const f = shellQuote(file);
   return (
-    `${dump} --hex-blob --routines --triggers --events | tee >(openssl dgst -sha256 > ${f}.sql.sha256) | zstd -q -T0 > ${f}` +
+    `${dump} --hex-blob --routines --triggers --events | tee >(openssl dgst -sha256 > /dev/null) | zstd -q -T0 > ${f}` +
     // bash waits for the hash of the SQL (the process substitution) before the file is synced.
-    ` && wait $! && sync ${f} && openssl dgst -sha256 ${f} > ${f}.sha256`
+    ` && wait $! && sync ${f} && openssl dgst -sha256 ${f} > /dev/null`
   );
 }
 

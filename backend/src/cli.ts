@@ -116,7 +116,7 @@ function program(emit: (r: CommandResult) => void): Command {
 
   cmd
     .command('classify')
-    .description('classify a failure: reads {"tool","exitCode","signal","stderr","stdoutTail"} on stdin')
+    .description('classify evidence (a failure, or none for a clean run): reads {"tool","exitCode","signal","stderr","stdoutTail"} on stdin')
     .option('--json', 'print one JSON object', false)
     .action(async (o: { json: boolean }) => emit(await (await import('./commands/classify.js')).classifyCommand(readFileSync(0, 'utf8'), o)));
 

@@ -52,6 +52,9 @@ export const CLASS_INFO: Record<FailureClass, ClassInfo> = {
   unknown: { severity: 'error', retry: 'once', firstAction: 'Read the run log; the failure did not match a known pattern.' },
 };
 
+/** What `warden classify` says of evidence that shows a clean run (class `none`, severity `info`). */
+export const NONE_HINT = 'The evidence shows a clean run: exit 0, output complete, no error reported.';
+
 export function isRetryable(cls: FailureClass): boolean {
   return CLASS_INFO[cls].retry !== 'never';
 }

@@ -1,9 +1,10 @@
 // How the classifier weighs evidence, and that it is not fooled. Per-rule cases are in rules.test.ts.
 import { describe, expect, it } from 'vitest';
 import { CLASS_INFO, FAILURE_CLASSES } from './classes.js';
-import { classify, evidenceFromJson, UNMATCHED_RULE } from './classify.js';
+import { CLEAN_RULE, classify, classifyFailure, evidenceFromJson, UNMATCHED_RULE } from './classify.js';
 import { redact } from './redact.js';
 import { extractCode } from './stderr.js';
+import type { FailureEvidence } from './types.js';
 
 describe('error code extraction', () => {
   it.each([
@@ -162,7 +163,7 @@ describe('not fooled', () => {
 
     it('ignores a compressor that exited 0', () => {
       const c = classify({ ...dumpOk, compressor: { name: 'zstd', exitCode: 0, signal: null, stderr: '' } });
-      expect(c.rule).toBe(UNMATCHED_RULE);
+      expect(c).toMatchObject({ class: 'none', rule: CLEAN_RULE });
     });
   });
 
@@ -176,6 +177,78 @@ describe('not fooled', () => {
     for (const cls of FAILURE_CLASSES) expect(CLASS_INFO[cls]).toBeDefined();
     const c = classify({ exitCode: 2, stderr: `mysqldump: Got error: 1049: Unknown database 'x' when selecting the database` });
     expect(c).toMatchObject({ severity: CLASS_INFO.not_found.severity, retryable: false });
+  });
+});
+
+describe('any evidence, including a good run', () => {
+  const trailer = '-- Dump completed on 2026-12-06  2:00:14\n';
+
+  it.each([
+    ['a quiet dump with its trailer', { tool: 'mariadb-dump', exitCode: 0, signal: null, stderr: '', stdoutTail: trailer }],
+    ['warnings and --verbose progress', { tool: 'mysqldump', exitCode: 0, signal: null, stdoutTail: trailer,
+      stderr: 'mysqldump: [Warning] Using a password on the command line interface can be insecure.\n-- Connecting to localhost...\n-- Retrieving table structure for table `orders`...\n-- Disconnecting from localhost...' }],
+    ['a two-line warning (mysqldump 8.4)', { tool: 'mysqldump', exitCode: 0, signal: null, stdoutTail: trailer,
+      stderr: 'Warning: A dump from a server that has GTIDs enabled will by default include the GTIDs of all transactions.\nIn order to ensure a consistent backup of the database, pass --single-transaction or --lock-all-tables or --source-data.' }],
+    ['mariadb-backup\'s log ending in completed OK!', { tool: 'mariadb-backup', exitCode: 0, signal: null,
+      stderr: '[00] 2026-12-06 03:18:26 Connecting to MariaDB server host: 127.0.0.1, user: backup, password: set, port: 3306, socket: not set\n2026-12-06  3:18:26 0 [Note] InnoDB: Starting shutdown...\n[00] 2026-12-06 03:18:26 completed OK!' }],
+    ['mydumper -v 3', { tool: 'mydumper', exitCode: 0, signal: null, stderr: '** Message: 03:17:14.625: Thread 1 dumping data for `shop`.`orders`' }],
+    ['a tool named with its path and version', { tool: '/usr/bin/mysqldump (MySQL 8.0.36)', exitCode: 0, signal: null, stderr: '', stdoutTail: trailer }],
+  ] as [string, FailureEvidence][])('calls %s none', (_name, evidence) => {
+    expect(classify(evidence)).toMatchObject({ class: 'none', retryable: false, severity: 'info', rule: CLEAN_RULE });
+  });
+
+  it('never calls an exit 0 with an error line clean', () => {
+    const c = classify({ tool: 'mysqldump', exitCode: 0, signal: null, stdoutTail: trailer,
+      stderr: `mysqldump: Error: 'Access denied; you need (at least one of) the PROCESS privilege(s) for this operation' when trying to dump tablespaces` });
+    expect(c).toMatchObject({ class: 'privilege', rule: 'privilege-tablespaces' });
+    expect(classify({ tool: 'mariadb-dump', exitCode: 0, stdoutTail: trailer, stderr: 'mariadb-dump: something new went wrong' }).class).toBe('unknown');
+  });
+
+  it('calls a lost connection without the trailer connection, not verification', () => {
+    const c = classify({ tool: 'mysqldump', exitCode: 0, trailerPresent: false, stderr: 'mysqldump: Error 2013: Lost connection to MySQL server during query when dumping table `orders` at row: 10' });
+    expect(c.class).toBe('connection');
+  });
+
+  it.each([
+    [137, 'SIGKILL', 'killed'],
+    [143, 'SIGTERM', 'killed'],
+    [130, 'SIGINT', 'killed'],
+    [139, 'SIGSEGV', 'unknown'],
+    [153, 'SIGXFSZ', 'disk_full'],
+  ] as const)('reads a shell status %i as %s', (exitCode, signal, cls) => {
+    const c = classify({ tool: 'mariadb-dump', exitCode, signal: null, stderr: '' });
+    expect(c.class).toBe(cls);
+    expect(c.detail).toContain(signal);
+  });
+
+  it.each([
+    ['Killed', 'killed'],
+    ['bash: line 1:  4242 Killed                  mariadb-dump shop', 'killed'],
+    ['[88123.61] Out of memory: Killed process 4242 (mysqldump) total-vm:2097152kB', 'killed'],
+    ['Segmentation fault (core dumped)', 'unknown'],
+  ] as const)('reads the report %j', (stderr, cls) => {
+    expect(classify({ tool: 'mysqldump', exitCode: 1, signal: null, stderr }).class).toBe(cls);
+  });
+
+  it('calls timeout(1)\'s status 124 timeout, whatever it sent', () => {
+    expect(classify({ tool: 'mariadb-dump', exitCode: 124, signal: null, stderr: '' })).toMatchObject({ class: 'timeout', rule: 'wrapper-timeout' });
+  });
+
+  it('reads only the program name from the tool field', () => {
+    const stderr = `** (mydumper:1): CRITICAL **: 03:17:30.488: Unable to create \`/backups/x': No such file or directory`;
+    expect(classify({ tool: 'mydumper (0.16.7)', exitCode: 1, stderr }).class).toBe('config');
+  });
+
+  it('takes a note as the cause only when the run failed and nothing else says why', () => {
+    const note = '2026-02-03T02:00:11.665886-00:00 0 [Note] [MY-011825] [Xtrabackup] Unable to obtain lock. Please try again later.';
+    expect(classify({ tool: 'xtrabackup', exitCode: 1, stderr: note }).class).toBe('lock_timeout');
+    expect(classify({ tool: 'xtrabackup', exitCode: 0, stderr: `${note}\n… completed OK!` }).class).toBe('none');
+    const denied = '2026-02-03T02:00:02.098400-00:00 0 [ERROR] [MY-011825] [Xtrabackup]  missing required privilege RELOAD on *.*';
+    expect(classify({ tool: 'xtrabackup', exitCode: 1, stderr: `${note}\n${denied}` }).class).toBe('privilege');
+  });
+
+  it('never returns none through classifyFailure', () => {
+    expect(classifyFailure({ tool: 'mariadb-dump', exitCode: 0, stdoutTail: trailer, stderr: '' })).toMatchObject({ class: 'unknown', rule: UNMATCHED_RULE });
   });
 });
 

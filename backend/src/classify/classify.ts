@@ -1,21 +1,23 @@
 // The failure classifier: evidence in, one class with its severity, retry rule and hint out.
 import type { z } from 'zod';
-import { CLASS_INFO, isRetryable, type FailureClass } from './classes.js';
+import { CLASS_INFO, isRetryable, NONE_HINT, type FailureClass } from './classes.js';
 import { evidenceSchema } from './evidence-schema.js';
-import { findHits, firstErrorLine, renderHint, type Hit } from './match.js';
+import { findHits, type Hit, looksClean, prepare, renderHint } from './match.js';
 import { redact } from './redact.js';
 import { RULES } from './rules.js';
-import type { Classification, FailureEvidence } from './types.js';
+import type { Classification, FailureClassification, FailureEvidence } from './types.js';
 
 /** The `rule` reported when no rule matched. */
 export const UNMATCHED_RULE = 'unmatched';
+/** The `rule` reported when the evidence shows a clean run. */
+export const CLEAN_RULE = 'clean-run';
 
 const MAX_DETAIL = 500;
 
 /** Whether hit a takes precedence over hit b (see PRIORITY in rules.ts). */
 function outranks(a: Hit, b: Hit): boolean {
   const order =
-    a.rule.priority - b.rule.priority || a.strength - b.strength || b.position - a.position || b.order - a.order;
+    a.priority - b.priority || a.strength - b.strength || b.position - a.position || b.order - a.order;
   return order > 0;
 }
 
@@ -24,7 +26,7 @@ function clip(text: string): string {
   return redacted.length > MAX_DETAIL ? `${redacted.slice(0, MAX_DETAIL - 1)}…` : redacted;
 }
 
-function result(cls: FailureClass, rule: string, code: number | string | null, hint: string, detail?: string): Classification {
+function result(cls: FailureClass, rule: string, code: number | string | null, hint: string, detail?: string): FailureClassification {
   return {
     class: cls,
     retryable: isRetryable(cls),
@@ -36,16 +38,28 @@ function result(cls: FailureClass, rule: string, code: number | string | null, h
   };
 }
 
+/** Judges any evidence: a failure's class, or `none` when it shows a clean run. */
 export function classify(e: FailureEvidence): Classification {
-  const best = findHits(RULES, e).reduce<Hit | undefined>((kept, hit) => (kept && !outranks(hit, kept) ? kept : hit), undefined);
-  if (!best) {
-    // Still show the cause: the first error line is the most likely one.
-    const line = firstErrorLine(e);
-    return result('unknown', UNMATCHED_RULE, line?.code ?? null, CLASS_INFO.unknown.firstAction, line?.text);
+  const p = prepare(e);
+  const best = findHits(RULES, p).reduce<Hit | undefined>((kept, hit) => (kept && !outranks(hit, kept) ? kept : hit), undefined);
+  if (best) {
+    const cls = best.rule.class;
+    const hint = best.rule.hint ? renderHint(best.rule.hint, best.vars) : CLASS_INFO[cls].firstAction;
+    return result(cls, best.rule.id, best.code, hint, best.detail);
   }
-  const cls = best.rule.class;
-  const hint = best.rule.hint ? renderHint(best.rule.hint, best.vars) : CLASS_INFO[cls].firstAction;
-  return result(cls, best.rule.id, best.code, hint, best.detail);
+  if (looksClean(p)) return { class: 'none', retryable: false, severity: 'info', code: null, hint: NONE_HINT, rule: CLEAN_RULE };
+  // Still show the cause: the first error line is the most likely one.
+  const line = p.lines[0];
+  return result('unknown', UNMATCHED_RULE, line?.code ?? null, CLASS_INFO.unknown.firstAction, line?.text);
+}
+
+/**
+ * For a run known to have failed: its class, never `none`. Evidence that looks clean (the failure
+ * lies outside what the tool reported) is `unknown`, which points at the run log.
+ */
+export function classifyFailure(e: FailureEvidence): FailureClassification {
+  const c = classify(e);
+  return c.class === 'none' ? result('unknown', UNMATCHED_RULE, null, CLASS_INFO.unknown.firstAction) : (c as FailureClassification);
 }
 
 export type EvidenceParse = { ok: true; evidence: FailureEvidence } | { ok: false; error: string };

@@ -1,11 +1,14 @@
 // Applies each rule to the evidence of its source and reports what it found (a Hit). Choosing
 // between hits is classify.ts's job.
 import type { FailureEvidence } from './types.js';
-import type { EvidenceSource, FactName, Rule } from './rules.js';
-import { errorLines, type ErrorLine } from './stderr.js';
+import { type EvidenceSource, type FactName, PRIORITY, type Rule } from './rules.js';
+import { errorLines, type ErrorLine, readStderr, reportedSignal, signalOfExitStatus } from './stderr.js';
+import { type ToolId, toolOf } from './tool.js';
 
 export interface Hit {
   rule: Rule;
+  /** The rule's priority, or lower when only a note (a warning line) matched it. */
+  priority: number;
   /** Index in the rule table (the last tie-break). */
   order: number;
   /** 2: the line's error code is listed, 1: a wording matched, 0: other evidence. */
@@ -18,7 +21,7 @@ export interface Hit {
   vars: Record<string, string>;
 }
 
-type Found = Omit<Hit, 'rule' | 'order'>;
+type Found = Omit<Hit, 'rule' | 'order' | 'priority'> & { note?: boolean };
 
 interface FailedCompressor {
   name: string;
@@ -27,16 +30,24 @@ interface FailedCompressor {
   lines: string[];
 }
 
-interface Prepared {
+export interface Prepared {
   evidence: FailureEvidence;
-  tool: string;
+  tool: ToolId;
+  /** How the hint names the tool. */
+  toolName: string;
   lines: ErrorLine[];
+  /** Warnings and notes: they name the cause of a failed run when no error line does. */
+  notes: ErrorLine[];
+  failed: boolean;
+  /** The signal that ended the tool: reported by the caller, by a shell's 128+N status or by a `Killed` line. */
   signal: string | null;
   compressor: FailedCompressor | null;
+  /** Whether the evidence says the output is complete (`true`), cut (`false`), or does not say. */
+  complete: boolean | undefined;
   truncated: boolean;
 }
 
-const TRAILER = /^-- Dump completed/m;
+const TRAILER = /^-- Dump completed|<\/mysqldump>\s*$/m;
 // Captured names that denote a schema object: `./db/t` (a table's file), `db`.`t` and 'db.t' all read db.t.
 const OBJECT_NAMES = new Set(['table', 'view', 'db']);
 const LISTED_OBJECTS = 5;
@@ -47,16 +58,34 @@ function normalizeSignal(signal: string | null | undefined): string | null {
   return upper.startsWith('SIG') ? upper : `SIG${upper}`;
 }
 
-function prepare(e: FailureEvidence): Prepared {
-  const trailer = e.trailerPresent ?? (e.stdoutTail === undefined ? undefined : TRAILER.test(e.stdoutTail));
+// mysqldump ends a dump with this comment, or with the XML document's end for --xml.
+// mariadb-backup and XtraBackup end a good run with this line.
+const PHYSICAL_DONE = /(?:^|\s)completed OK!\s*$/;
+
+/** What the evidence says of the output's completeness, by what the tool writes last. */
+function completeness(e: FailureEvidence, tool: ToolId): boolean | undefined {
+  if (e.trailerPresent !== undefined) return e.trailerPresent;
+  if (tool.family === 'physical') return e.stderr !== undefined && PHYSICAL_DONE.test(e.stderr) ? true : undefined;
+  // Only the mysqldump family writes the trailer; an unnamed tool with a stdout tail is taken for one.
+  if (tool.family !== 'dump' && tool.family !== 'other') return undefined;
+  return e.stdoutTail === undefined ? undefined : TRAILER.test(e.stdoutTail);
+}
+
+export function prepare(e: FailureEvidence): Prepared {
+  const tool = toolOf(e.tool);
+  const complete = completeness(e, tool);
   const c = e.compressor;
   const compressorSignal = normalizeSignal(c?.signal);
   const compressorFailed = c !== undefined && (compressorSignal !== null || (c.exitCode !== null && c.exitCode !== 0));
+  const stderr = readStderr(e.stderr, tool.family);
   return {
     evidence: e,
-    tool: e.tool ?? 'the dump tool',
-    lines: errorLines(e.stderr),
-    signal: normalizeSignal(e.signal),
+    tool,
+    toolName: tool.name || 'the dump tool',
+    lines: stderr.errors,
+    notes: stderr.notes,
+    failed: e.exitCode !== 0 || normalizeSignal(e.signal) !== null,
+    signal: normalizeSignal(e.signal) ?? signalOfExitStatus(e.exitCode) ?? reportedSignal(e.stderr),
     compressor: compressorFailed
       ? {
           name: c.name,
@@ -65,7 +94,8 @@ function prepare(e: FailureEvidence): Prepared {
           lines: errorLines(c.stderr).map((l) => l.text),
         }
       : null,
-    truncated: e.exitCode === 0 && trailer === false,
+    complete,
+    truncated: e.exitCode === 0 && complete === false,
   };
 }
 
@@ -98,9 +128,9 @@ function factText(e: FailureEvidence, fact: FactName): string | null {
   return value.slice(0, LISTED_OBJECTS).join(', ') + (more > 0 ? ` and ${more} more` : '');
 }
 
-function matchStderr(rule: Rule, p: Prepared): Found | null {
+function matchLines(rule: Rule, lines: ErrorLine[]): Found | null {
   let best: Found | null = null;
-  for (const [position, line] of p.lines.entries()) {
+  for (const [position, line] of lines.entries()) {
     const byCode = line.code !== null && (rule.codes?.includes(line.code) ?? false);
     const vars = capture(rule.patterns, line.text);
     if (!byCode && !vars) continue;
@@ -110,6 +140,16 @@ function matchStderr(rule: Rule, p: Prepared): Found | null {
     best = { strength, position, code: line.code, detail: line.text, vars: vars ?? {} };
   }
   return best;
+}
+
+function matchStderr(rule: Rule, p: Prepared): Found | null {
+  const found = matchLines(rule, p.lines);
+  if (found) return found;
+  // A failed run whose only explanation is a note (XtraBackup's `[Note] Unable to obtain lock`), or
+  // a warning that names a failure whatever the exit status (mydumper's `Broken table detected`).
+  if (!p.failed && !rule.evenAsWarning) return null;
+  const note = matchLines(rule, p.notes);
+  return note ? { ...note, note: true } : null;
 }
 
 function matchCompressor(rule: Rule, p: Prepared): Found | null {
@@ -128,7 +168,13 @@ function matchCompressor(rule: Rule, p: Prepared): Found | null {
 
 function matchSignal(rule: Rule, p: Prepared): Found | null {
   if (!p.signal || !rule.signals?.includes(p.signal)) return null;
-  return { strength: 0, position: 0, code: null, detail: `${p.tool} terminated by ${p.signal}`, vars: { signal: p.signal } };
+  return { strength: 0, position: 0, code: null, detail: `${p.toolName} terminated by ${p.signal}`, vars: { signal: p.signal } };
+}
+
+function matchExit(rule: Rule, p: Prepared): Found | null {
+  const code = p.evidence.exitCode;
+  if (code === null || code === undefined || !rule.exitCodes?.includes(code)) return null;
+  return { strength: 0, position: 0, code: null, detail: `${p.toolName} exited with status ${code}`, vars: { status: String(code) } };
 }
 
 function matchOs(rule: Rule, p: Prepared): Found | null {
@@ -155,24 +201,26 @@ function matchFact(rule: Rule, p: Prepared): Found | null {
 
 function matchTruncated(_rule: Rule, p: Prepared): Found | null {
   if (!p.truncated) return null;
-  return { strength: 0, position: 0, code: null, detail: `${p.tool} exited 0 without the "-- Dump completed" trailer`, vars: {} };
+  return { strength: 0, position: 0, code: null, detail: `${p.toolName} exited 0 without the "-- Dump completed" trailer`, vars: {} };
 }
 
 const MATCHERS: Record<EvidenceSource, (rule: Rule, p: Prepared) => Found | null> = {
   stderr: matchStderr,
   compressor: matchCompressor,
   signal: matchSignal,
+  exit: matchExit,
   os: matchOs,
   fact: matchFact,
   truncated: matchTruncated,
 };
 
 /** Every rule that finds its evidence, with what it found. */
-export function findHits(rules: readonly Rule[], e: FailureEvidence): Hit[] {
-  const p = prepare(e);
+export function findHits(rules: readonly Rule[], p: Prepared): Hit[] {
   return rules.flatMap((rule, order) => {
     const found = MATCHERS[rule.source](rule, p);
-    return found ? [{ ...found, rule, order }] : [];
+    if (!found) return [];
+    const { note, ...hit } = found;
+    return [{ ...hit, rule, order, priority: note ? Math.min(rule.priority, PRIORITY.content) : rule.priority }];
   });
 }
 
@@ -181,7 +229,13 @@ export function renderHint(template: string, vars: Record<string, string>): stri
   return template.replace(/\{(\w+)(?:\|([^}]*))?\}/g, (_whole, name: string, fallback: string | undefined) => vars[name] ?? fallback ?? '');
 }
 
-/** The first error line of the dump's stderr, for failures no rule explains. */
-export function firstErrorLine(e: FailureEvidence): ErrorLine | undefined {
-  return errorLines(e.stderr)[0];
+/**
+ * Whether the evidence shows a run that went well: exit 0 (or, with no exit status, the tool's own
+ * completion mark), no signal, no error line, complete output, and nothing the agent saw go wrong.
+ */
+export function looksClean(p: Prepared): boolean {
+  const e = p.evidence;
+  const exitedWell = e.exitCode === 0 || ((e.exitCode === undefined || e.exitCode === null) && !e.signal && p.complete === true);
+  const agentSawTrouble = (e.osErrors?.length ?? 0) > 0 || Object.values(e.facts ?? {}).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
+  return exitedWell && p.signal === null && p.lines.length === 0 && p.compressor === null && p.complete !== false && !agentSawTrouble;
 }

@@ -10,7 +10,8 @@ export type FactName = keyof NonNullable<FailureEvidence['facts']>;
 export type EvidenceSource =
   | 'fact' // an agent fact is set; `patterns` test its text (e.g. the pre-flight check name)
   | 'os' // an OS error the agent hit: `osCodes`, optionally `syscall`
-  | 'signal' // the dump tool's terminating signal: `signals`
+  | 'signal' // the signal that ended the tool (given, a shell's 128+N status, a `Killed` line): `signals`
+  | 'exit' // the tool's exit status, as a wrapper or shell reports it: `exitCodes`
   | 'compressor' // the compressor failed: `signals` or `patterns` on its stderr; neither = any failure
   | 'stderr' // a dump stderr line: its error code is in `codes`, or one of `patterns` matches
   | 'truncated'; // exit 0 but the completion trailer is missing
@@ -26,9 +27,12 @@ export interface Rule {
   /** Named groups feed the hint; table-like groups are normalised (`./db/t` → `db.t`). */
   readonly patterns?: readonly RegExp[];
   readonly signals?: readonly string[];
+  readonly exitCodes?: readonly number[];
   readonly osCodes?: readonly string[];
   readonly syscall?: RegExp;
   readonly fact?: FactName;
+  /** The wording names a failure even when the tool prints it as a warning and exits 0. */
+  readonly evenAsWarning?: boolean;
   /** One line for the operator; `{name|fallback}` takes a captured value. Default: the class's firstAction. */
   readonly hint?: string;
 }
@@ -52,11 +56,11 @@ export const PRIORITY = {
   signal: 70,
   /** The compressor failed without saying why: still never a success. */
   compressorFailed: 60,
-  /** Exit 0 without the trailer: the stream was cut. Exit 0 also means no stderr line was fatal. */
-  truncated: 58,
   /** A wording that refines an error code (1045 after login is a missing privilege, not a bad password). */
   stderrRefined: 55,
   stderr: 50,
+  /** Exit 0 without the trailer: the stream was cut, and no error line says why. */
+  truncated: 48,
   /** Observations on a dump that otherwise ran: secondary to a fatal error. */
   content: 45,
   preflight: 40,
@@ -113,6 +117,20 @@ export const RULES: readonly Rule[] = [
     hint: 'The dump tool crashed ({signal|a fatal signal}): check its version against the server and look for a core dump.' },
   { id: 'broken-pipe', class: 'unknown', source: 'signal', signals: ['SIGPIPE'], priority: PRIORITY.signal,
     hint: 'The reader of the dump (compressor) went away: read the compressor part of the run log.' },
+  // timeout(1) exits 124 when its limit ran out, whatever signal it sent (coreutils' timeout.c);
+  // `timeout -v` also says so on stderr. The limit, not the signal, is the cause.
+  { id: 'wrapper-timeout', class: 'timeout', source: 'exit', exitCodes: [124], priority: PRIORITY.deadline,
+    hint: 'A time limit around the tool (timeout(1), exit status 124) stopped it: raise that limit or the deadline, or dump per table in parallel.' },
+  { id: 'wrapper-timeout-message', class: 'timeout', source: 'stderr', priority: PRIORITY.deadline,
+    patterns: [/^timeout: sending signal \w+ to command/],
+    hint: 'timeout(1) stopped the tool when its limit ran out: raise that limit or the deadline, or dump per table in parallel.' },
+  // POSIX shells: 127 the command was not found (or a shared library is missing), 126 not executable.
+  // Above the path rules: `bash: line 1: /usr/bin/mysqldump: No such file or directory` reads like a
+  // failed redirection, and only the status tells them apart.
+  { id: 'shell-not-found', class: 'not_found', source: 'exit', exitCodes: [127], priority: PRIORITY.stderrRefined,
+    hint: 'The shell could not run the tool (exit status 127): install it (mariadb-client or mysql-client) with its libraries, or fix its path.' },
+  { id: 'shell-not-executable', class: 'config', source: 'exit', exitCodes: [126], priority: PRIORITY.stderrRefined,
+    hint: 'The shell found the tool but could not execute it (exit status 126): fix its mode, owner or the noexec mount.' },
 
   // --- auth ----------------------------------------------------------------------------------
   { id: 'auth-access-denied', class: 'auth', source: 'stderr', codes: [1045], priority: PRIORITY.stderr,
@@ -124,8 +142,10 @@ export const RULES: readonly Rule[] = [
   { id: 'auth-host-not-allowed', class: 'auth', source: 'stderr', codes: [1130], priority: PRIORITY.stderr,
     patterns: [/Host '(?<host>[^']*)' is not allowed to connect to this (?:MySQL|MariaDB) server/],
     hint: 'The backup user may not connect from {host|the agent host}: CREATE USER / GRANT for that host.' },
-  { id: 'auth-plugin', class: 'auth', source: 'stderr', codes: [1251, 2059, 2061], priority: PRIORITY.stderr,
+  // 1524: MySQL 8.4 no longer loads mysql_native_password by default.
+  { id: 'auth-plugin', class: 'auth', source: 'stderr', codes: [1251, 1524, 2059, 2061], priority: PRIORITY.stderr,
     patterns: [/Authentication plugin '(?<plugin>[^']+)' (?:cannot be loaded|reported error)/, /Plugin (?<plugin>\S+) could not be loaded/,
+      /Plugin '(?<plugin>[^']+)' is not loaded/,
       /Client does not support authentication protocol requested by server/],
     hint: 'The client cannot use the auth plugin {plugin|the server asks for}: use the matching client (mysqldump for MySQL 8) or enable TLS / --get-server-public-key.' },
   { id: 'auth-password-expired', class: 'auth', source: 'stderr', codes: [1820, 1862], priority: PRIORITY.stderr,
@@ -137,7 +157,8 @@ export const RULES: readonly Rule[] = [
 
   // --- privilege -----------------------------------------------------------------------------
   { id: 'privilege-after-login', class: 'privilege', source: 'stderr', priority: PRIORITY.stderrRefined,
-    patterns: [/Couldn't execute '(?<statement>[^']{1,60})[^']*': Access denied for user '[^']*'@'[^']*' \(using password/],
+    patterns: [/Couldn't execute '(?<statement>[^']{1,60})[^']*': Access denied for user '[^']*'@'[^']*' \(using password/,
+      /Access denied for user '[^']*'@'[^']*' \(using password: (?:YES|NO)\)"? when (?!trying to connect)(?<statement>[\w ]+)/],
     hint: 'The server refused {statement|a statement} after login, so a privilege is missing (managed servers forbid FLUSH TABLES WITH READ LOCK: use --single-transaction).' },
   { id: 'privilege-database', class: 'privilege', source: 'stderr', codes: [1044], priority: PRIORITY.stderr,
     patterns: [/Access denied for user '[^']*'@'[^']*' to database '(?<db>[^']*)'/],
@@ -152,12 +173,21 @@ export const RULES: readonly Rule[] = [
     patterns: [/\b(?<command>[A-Z][A-Z ]*?) command denied to user '[^']*'@'[^']*' for routine '(?<routine>[^']+)'/],
     hint: 'Grant {command|SHOW ROUTINE / EXECUTE} on routine {routine|named in the log} to the backup user.' },
   { id: 'privilege-global', class: 'privilege', source: 'stderr', codes: [1227], priority: PRIORITY.stderr,
-    patterns: [/you need \(at least one of\) the (?<privilege>[A-Z][\w ,]*?) privilege\(s\)/],
+    patterns: [/^(?!.*when trying to dump tablespaces).*?you need \(at least one of\) the (?<privilege>[A-Z][\w ,]*?) privilege\(s\)/],
     hint: 'Grant the backup user {privilege|the privilege named in the log} ON *.* (or drop the dump option that needs it).' },
   // DESIGN.md lists 1235 (ER_NOT_SUPPORTED_YET) under privilege; the hint says what it really is.
+  // mysqldump 8 when SHOW CREATE of a routine returns no body; XtraBackup's --check-privileges.
+  { id: 'privilege-insufficient', class: 'privilege', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/has insufficient privileges to (?<statement>[A-Z][A-Z ]+[A-Z])/, /missing required privilege (?<privilege>[A-Z][\w ]*?) on (?<object>\S+)/],
+    hint: 'Grant the backup user the privilege the message names ({privilege|SHOW_ROUTINE, or SELECT on mysql.proc, to read routine bodies}).' },
   { id: 'privilege-not-supported', class: 'privilege', source: 'stderr', codes: [1235], priority: PRIORITY.stderr,
     patterns: [/This version of (?:MySQL|MariaDB) doesn't yet support '(?<feature>[^']+)'/],
     hint: 'The server refused {feature|an operation} for this user or version: check the backup user\'s grants and drop the dump option that needs it.' },
+  // MySQL 8's mysqldump prints this, dumps on, and exits 0 (mysqldump.cc, dump_all_tablespaces):
+  // the dump is whole, so a cut stream or a fatal error elsewhere explains a failure better.
+  { id: 'privilege-tablespaces', class: 'privilege', source: 'stderr', priority: PRIORITY.content,
+    patterns: [/Error: '.*?you need \(at least one of\) the (?<privilege>[A-Z][\w ,]*?) privilege\(s\).*' when trying to dump tablespaces/],
+    hint: 'Grant the backup user {privilege|PROCESS} ON *.* (needed to read tablespaces), or dump with --no-tablespaces.' },
   { id: 'privilege-hidden-objects', class: 'privilege', source: 'fact', fact: 'missingObjects', priority: PRIORITY.content,
     hint: 'The backup user cannot see {value|some objects}: grant SHOW VIEW, TRIGGER, EVENT and SHOW ROUTINE (or SELECT) on them.' },
 
@@ -176,8 +206,8 @@ export const RULES: readonly Rule[] = [
   { id: 'connection-lost', class: 'connection', source: 'stderr', codes: [2013, 2055], priority: PRIORITY.stderr,
     patterns: [/Lost connection to (?:MySQL )?server (?:during query|at '[^']*')(?: when dumping table (?<table>\S+) at row)?/],
     hint: 'The connection dropped while dumping {table|a table}: check the server error log (crash, KILL, net_write_timeout) and the network.' },
-  { id: 'connection-too-many', class: 'connection', source: 'stderr', codes: [1040], priority: PRIORITY.stderr,
-    patterns: [/Too many connections/],
+  { id: 'connection-too-many', class: 'connection', source: 'stderr', codes: [1040, 1226], priority: PRIORITY.stderr,
+    patterns: [/Too many connections/, /has exceeded the '(?:max_user_connections|max_connections_per_hour|max_questions|max_updates)' resource/],
     hint: 'The server is at max_connections: retry later, or reserve connections for the backup user (max_user_connections, extra_port).' },
   { id: 'connection-host-blocked', class: 'connection', source: 'stderr', codes: [1129], priority: PRIORITY.stderr,
     patterns: [/Host '(?<host>[^']*)' is blocked because of many connection errors/],
@@ -212,6 +242,14 @@ export const RULES: readonly Rule[] = [
       /Index for table '(?<table>[^']+)' is corrupt/, /Old key file for table '(?<table>[^']+)'/, /Incorrect file format '(?<table>[^']+)'/,
       /Table (?:is|was marked as) crashed/, /(?:Index|Table|Record) file is (?:crashed|corrupted)/],
     hint: 'Table {table|named in the log} is damaged: run CHECK TABLE then REPAIR TABLE on it, then re-run the backup.' },
+  // mydumper 0.10 warns of a table it cannot read, skips it and exits 0: the backup lacks that table.
+  { id: 'corruption-broken-table', class: 'corruption', source: 'stderr', priority: PRIORITY.stderr, evenAsWarning: true,
+    patterns: [/Broken table detected, please review: (?<table>\S+)/],
+    hint: 'Table {table|named in the log} is damaged and was left out of the backup: CHECK TABLE / REPAIR TABLE it, then re-run.' },
+  // mariadb-backup checks every page it copies; this is what is left when its stderr is cut to the tail.
+  { id: 'corruption-datafile-copy', class: 'corruption', source: 'stderr', priority: PRIORITY.content,
+    patterns: [/failed to copy datafile/],
+    hint: 'mariadb-backup could not copy a data file (a page failed its checksum, or the file could not be read): run CHECK TABLE and innochecksum, read the server error log.' },
   { id: 'corruption-innodb', class: 'corruption', source: 'stderr', codes: [1712, 1812, 1814], priority: PRIORITY.stderr,
     patterns: [/Tablespace (?:is missing|has been discarded) for table (?<table>[`'][^\s]*[`']|\S+)/, /Index (?<index>\S+) is corrupted/,
       /Page read from tablespace is corrupted/, /Read page with wrong checksum/],
@@ -242,18 +280,53 @@ export const RULES: readonly Rule[] = [
   { id: 'definer-missing', class: 'not_found', source: 'stderr', codes: [1449], priority: PRIORITY.stderr,
     patterns: [/The user specified as a definer \((?<definer>'[^']*'@'[^']*')\) does not exist/],
     hint: 'The definer {definer|named in the log} of a view, routine or trigger no longer exists: recreate that account or change the object\'s DEFINER.' },
-  { id: 'tool-not-found-shell', class: 'not_found', source: 'stderr', priority: PRIORITY.stderr,
+  { id: 'tool-not-found-shell', class: 'not_found', source: 'stderr', priority: PRIORITY.stderrRefined,
     patterns: [/(?<tool>[\w.-]+): (?:command )?not found\s*$/],
     hint: 'Install {tool|the dump tool} on the agent host (mariadb-client or mysql-client) or set its path in the config.' },
 
   // --- config --------------------------------------------------------------------------------
+  { id: 'usage', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/^Usage: (?<tool>[\w.-]+) \[OPTIONS?/, /^For more options, use (?<tool>[\w.-]+) --help/, /^Usage:$/, /needs to be specified, see --help/],
+    hint: '{tool|The tool} printed its usage: the command line is wrong (a missing database name or option value); fix the invocation.' },
+  // mysys' EE_CANTCREATEFILE and friends: MariaDB says `(Errcode: 2 "…")`, MySQL 8 `(OS errno 2 - …)`.
+  // 2 ENOENT, 13 EACCES, 20 ENOTDIR, 21 EISDIR, 17 EEXIST: a path the invocation names is wrong.
+  { id: 'output-path', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/Can't (?:create\/write to file|create file|create directory|change dir to|get stat of|read dir of|open file:?|find file:?) '?(?<path>[^'(]+?)'? \((?:Errcode|OS errno|errno):? (?:2|13|17|20|21|30)\b/,
+      /File '(?<path>[^']+)' not found \((?:Errcode|OS errno|errno):? (?:2|13|20)\b/,
+      /Unable to create [`'](?<path>[^'`]+)'?: (?:No such file or directory|Permission denied|Not a directory|Read-only file system)/,
+      /cannot mkdir (?:2|13|20|30): (?<path>\S+)/,
+      // a shell's redirection (`mysqldump shop > /missing/dir/shop.sql`)
+      /^\S*sh: (?:line \d+: )?(?<path>\/[^:]+): (?:No such file or directory|Permission denied|Not a directory|Read-only file system)$/],
+    hint: 'The path {path|named in the log} does not exist or cannot be written: create the directory or fix the output path and its permissions.' },
+  // The tool asked something this server does not have: SHOW MASTER STATUS of MySQL 8.4 (1064), a
+  // MySQL 8 session variable of MariaDB (1193), XtraBackup 8.0 of MySQL 8.4 or of MariaDB.
+  { id: 'tool-server-mismatch', class: 'config', source: 'stderr', codes: [1064, 1193], priority: PRIORITY.stderr,
+    patterns: [/You have an error in your SQL syntax/, /Unknown system variable '(?<variable>[^']+)'/, /Unsupported server version/,
+      /can only perform backups and restores against/],
+    hint: 'The server refused a statement of the tool: an option with bad SQL (--where), or a tool that does not match the server (use mysqldump for MySQL, mariadb-dump for MariaDB, of a version that knows it).' },
+  { id: 'gtid-disabled', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/Server has GTIDs disabled/],
+    hint: 'GTIDs were asked of a server with gtid_mode=OFF: drop --set-gtid-purged=ON or enable GTIDs.' },
+  // mydumper refuses a folder that holds a dump; XtraBackup and mariadb-backup find their files there.
+  { id: 'target-not-empty', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/Directory is not empty/, /(?:target|backup|destination|data) dir(?:ectory)? .*(?:is not empty|already exists|must be empty)/i],
+    hint: 'The output directory already holds a backup: give every run its own empty directory.' },
+  { id: 'not-a-backup', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/is not a mydumper backup/, /Can't open backup-my\.cnf/, /not a (?:valid )?backup directory/i],
+    hint: 'The directory given is not a backup of this tool: point the load or prepare at the folder the backup wrote.' },
+  // Loading into a database that already holds the objects (myloader without --overwrite-tables, a
+  // client restore over existing tables). Weak: a denied DROP leaves the same lines behind it.
+  { id: 'restore-target-not-empty', class: 'config', source: 'stderr', codes: [1050, 1062], priority: PRIORITY.content,
+    patterns: [/Table '(?<table>[^']+)' already exists/, /Duplicate entry '[^']*' for key/],
+    hint: 'The target database already holds {table|these tables}: restore into a new, empty database (or let the tool overwrite them).' },
   { id: 'unknown-option', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/unknown (?:variable|option) '(?<option>[^']+)'/],
     hint: 'The dump tool does not know {option|an option}: remove it from the target options or defaults file, or use a tool version that has it.' },
   { id: 'bad-option-value', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/Error while setting value '[^']*' to '(?<option>[^']+)'/, /Unknown suffix '.' used for variable '(?<option>[^']+)'/,
       /option '(?<option>[^']+)' requires an argument/, /Invalid mode to --(?<option>compatible)/,
-      /You can't use --(?<option>[\w-]+) and --[\w-]+ at the same time/, /Illegal use of option --(?<option>[\w-]+)/],
+      /You can't use --(?<option>[\w-]+) and --[\w-]+ at the same time/, /Illegal use of option --(?<option>[\w-]+)/,
+      /--(?<option>[\w-]+) can't be used with --[\w-]+/],
     hint: 'Fix the dump option {option|named in the log} in the target options or defaults file.' },
   { id: 'defaults-file', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/Could not open required defaults file: (?<file>\S+)/, /Found option without preceding group in config file:? (?<file>\S+)/,
@@ -283,13 +356,19 @@ export const RULES: readonly Rule[] = [
   { id: 'lock-wait-timeout', class: 'lock_timeout', source: 'stderr', codes: [1205], priority: PRIORITY.stderr,
     patterns: [/Lock wait timeout exceeded/],
     hint: 'A row or metadata lock wait timed out: a long transaction or DDL holds the lock (SHOW PROCESSLIST); schedule off-peak or use --single-transaction.' },
+  // A query running too long blocks the global read lock: mydumper's --long-query-guard refuses to
+  // wait, XtraBackup's --ftwrl-wait-timeout gives up (only as a [Note]).
+  { id: 'lock-long-query', class: 'lock_timeout', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/queries in PROCESSLIST running longer than/, /Unable to obtain lock\. Please try again later/],
+    hint: 'A long-running query kept the backup from taking its global read lock: schedule the backup away from it, or raise the lock wait.' },
   { id: 'lock-deadlock', class: 'lock_timeout', source: 'stderr', codes: [1213], priority: PRIORITY.stderr,
     patterns: [/Deadlock found when trying to get lock/],
     hint: 'The dump lost a deadlock: retry, and schedule it away from heavy writes.' },
 
   // --- memory --------------------------------------------------------------------------------
   { id: 'client-out-of-memory', class: 'out_of_memory', source: 'stderr', codes: [2008], priority: PRIORITY.stderr,
-    patterns: [/(?:MySQL client|Client) r[au]n out of memory/i, /Out of memory \(Needed \d+ bytes\)/, /Cannot allocate memory/],
+    patterns: [/(?:MySQL client|Client) r[au]n out of memory/i, /Out of memory \(Needed \d+ bytes\)/, /Cannot allocate memory/,
+      /failed to allocate \d+ bytes/, /Cannot map innodb_buffer_pool_size/],
     hint: 'The dump tool ran out of memory: check the agent host\'s limits and keep --quick so rows stream.' },
   { id: 'server-out-of-memory', class: 'out_of_memory', source: 'stderr', codes: [1037, 1038, 1041, 1135], priority: PRIORITY.stderr,
     patterns: [/Out of memory; (?:restart server|check if mysqld)/, /Out of sort memory/, /Can't create a new thread/],

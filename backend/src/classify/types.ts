@@ -1,4 +1,4 @@
-import type { FailureClass, Severity } from './classes.js';
+import type { FailureClass, RunClass, Severity } from './classes.js';
 
 /** Everything known about a failed run, as collected by the pipeline (or pasted from the field). */
 export interface FailureEvidence {
@@ -29,7 +29,8 @@ export interface FailureEvidence {
 }
 
 export interface Classification {
-  class: FailureClass;
+  /** `none` when the evidence shows a clean run. */
+  class: RunClass;
   retryable: boolean;
   severity: Severity;
   /** The MySQL/MariaDB error code (e.g. 1045) or OS errno name when there is one. */
@@ -40,4 +41,9 @@ export interface Classification {
   rule: string;
   /** The evidence line that matched, trimmed. */
   detail?: string;
+}
+
+/** The classification of a run known to have failed. */
+export interface FailureClassification extends Classification {
+  class: FailureClass;
 }

@@ -11,7 +11,7 @@ import { MANIFEST_FORMAT } from '../catalog/manifest.js';
 import { backupDir, LOG_FILE, newBackupId, PARTIAL_SUFFIX, targetDir } from '../catalog/paths.js';
 import { listBackups, writeManifest } from '../catalog/store.js';
 import { CLASS_INFO, type FailureClass, isRetryable } from '../classify/classes.js';
-import { classify } from '../classify/classify.js';
+import { classifyFailure } from '../classify/classify.js';
 import type { FailureEvidence } from '../classify/types.js';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import type { RetryConfig, TargetConfig } from '../config/schema.js';
@@ -54,7 +54,7 @@ export interface BackupResult {
 }
 
 export function toFailure(evidence: FailureEvidence, message: string): Failure {
-  const c = classify(evidence);
+  const c = classifyFailure(evidence);
   return { class: c.class, retryable: c.retryable, severity: c.severity, code: c.code, hint: c.hint, message, rule: c.rule };
 }
 

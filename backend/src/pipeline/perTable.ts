@@ -10,7 +10,7 @@ import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import type { Manifest, ManifestFile } from '../catalog/manifest.js';
-import { classify } from '../classify/classify.js';
+import { classifyFailure } from '../classify/classify.js';
 import type { FailureEvidence } from '../classify/types.js';
 import { buildDumpArgs } from '../engine/dumpArgs.js';
 import { writeDefaultsFile } from '../engine/credentials.js';
@@ -104,7 +104,7 @@ export async function runPerTable(ctx: DumpContext): Promise<DumpAttemptResult> 
   await save();
 
   const failTable = (entry: TableEntry, message: string, missingObjects?: string[]) => {
-    const c = classify({ tool: ctx.tool.name, stderr: message, ...(missingObjects ? { facts: { missingObjects } } : {}) });
+    const c = classifyFailure({ tool: ctx.tool.name, stderr: message, ...(missingObjects ? { facts: { missingObjects } } : {}) });
     entry.status = 'failed';
     entry.error = { class: c.class, retryable: c.retryable, severity: c.severity, code: c.code, hint: c.hint, message: message.trim(), rule: c.rule };
   };

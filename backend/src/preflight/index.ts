@@ -8,7 +8,7 @@ import type mysql from 'mysql2/promise';
 import { listBackups } from '../catalog/store.js';
 import { targetDir } from '../catalog/paths.js';
 import type { FailureClass } from '../classify/classes.js';
-import { classify } from '../classify/classify.js';
+import { classifyFailure } from '../classify/classify.js';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import { resolvePassword } from '../engine/credentials.js';
@@ -80,7 +80,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     checks.push(fail('compressor', 'not_found', 'zstd is not installed', 'Install zstd, or set compression: gzip.'));
   }
   if (conn instanceof Error) {
-    const c = classify({ stderr: conn.message });
+    const c = classifyFailure({ stderr: conn.message });
     checks.push(fail('connection', c.class, conn.message, c.hint));
     return done();
   }
@@ -88,7 +88,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     try {
       facts.server = await readServerFacts(conn, target, o.endpoint);
     } catch (err) {
-      const c = classify({ stderr: (err as Error).message });
+      const c = classifyFailure({ stderr: (err as Error).message });
       checks.push(fail(err instanceof ServerError && err.errno === 1049 ? 'databases' : 'connection', c.class, (err as Error).message, c.hint));
       return done();
     }

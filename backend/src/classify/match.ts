@@ -62,13 +62,31 @@ function normalizeSignal(signal: string | null | undefined): string | null {
 // mariadb-backup and XtraBackup end a good run with this line.
 const PHYSICAL_DONE = /(?:^|\s)completed OK!\s*$/;
 
+// The end of a whole statement: `;`, or `*/;` / `*/ ;;` after an executable comment, then blanks.
+const STATEMENT_END = /;\s*$/;
+
 /** What the evidence says of the output's completeness, by what the tool writes last. */
 function completeness(e: FailureEvidence, tool: ToolId): boolean | undefined {
   if (e.trailerPresent !== undefined) return e.trailerPresent;
-  if (tool.family === 'physical') return e.stderr !== undefined && PHYSICAL_DONE.test(e.stderr) ? true : undefined;
+  // mariadb-backup and XtraBackup log every step; a log that stops short of `completed OK!` was cut
+  // (a killed backup whose pipeline still exited 0).
+  if (tool.family === 'physical') return e.stderr?.trim() ? PHYSICAL_DONE.test(e.stderr) : undefined;
   // Only the mysqldump family writes the trailer; an unnamed tool with a stdout tail is taken for one.
   if (tool.family !== 'dump' && tool.family !== 'other') return undefined;
-  return e.stdoutTail === undefined ? undefined : TRAILER.test(e.stdoutTail);
+  // Nothing on stdout: the dump went to files (--tab, --result-file), not a cut stream. A tail that
+  // ends on a whole statement is no proof of a cut either (--skip-comments drops the trailer).
+  if (e.stdoutTail === undefined || e.stdoutTail.trim() === '') return undefined;
+  if (TRAILER.test(e.stdoutTail)) return true;
+  return STATEMENT_END.test(e.stdoutTail) ? undefined : false;
+}
+
+/**
+ * mysqlcheck reports on stdout, and mydumper 0.10 and myloader print option errors there: for
+ * those, stdout lines are read as if they were stderr.
+ */
+function reportText(e: FailureEvidence, tool: ToolId): string | undefined {
+  const stdoutSpeaks = tool.family === 'check' || (tool.family === 'mydumper' && e.exitCode !== 0);
+  return stdoutSpeaks && e.stdoutTail ? [e.stderr ?? '', e.stdoutTail].join('\n') : e.stderr;
 }
 
 export function prepare(e: FailureEvidence): Prepared {
@@ -77,7 +95,7 @@ export function prepare(e: FailureEvidence): Prepared {
   const c = e.compressor;
   const compressorSignal = normalizeSignal(c?.signal);
   const compressorFailed = c !== undefined && (compressorSignal !== null || (c.exitCode !== null && c.exitCode !== 0));
-  const stderr = readStderr(e.stderr, tool.family);
+  const stderr = readStderr(reportText(e, tool), tool.family);
   return {
     evidence: e,
     tool,

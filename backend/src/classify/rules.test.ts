@@ -46,6 +46,8 @@ const CASES: Case[] = [
     evidence: mariadb(`mariadb-dump: Got error: 1862: "Your password has expired. To log in you must change it using a client that supports expired passwords" when trying to connect`) },
   { rule: 'auth-password-expired', flavor: 'mysql',
     evidence: mysql(`mysqldump: Got error: 1862: Your password has expired. To log in you must change it using a client that supports expired passwords. when trying to connect`) },
+  { rule: 'auth-insecure-transport', flavor: 'mysql',
+    evidence: mysql('mysqldump: Got error: 3159: Connections using insecure transport are prohibited while --require_secure_transport=ON. when trying to connect') },
   { rule: 'auth-account-locked', flavor: 'mariadb',
     evidence: mariadb(`mariadb-dump: Got error: 4151: "Access denied, this account is locked" when trying to connect`) },
   { rule: 'auth-account-locked', flavor: 'mysql',
@@ -84,6 +86,10 @@ const CASES: Case[] = [
     evidence: mysql('mysqldump: backup has insufficient privileges to SHOW CREATE FUNCTION `calc_tax`!') },
   { rule: 'privilege-insufficient', flavor: 'physical', hint: 'BACKUP_ADMIN', // XtraBackup --check-privileges
     evidence: physical('2026-02-03T02:00:02.098400-00:00 0 [ERROR] [MY-011825] [Xtrabackup]  missing required privilege BACKUP_ADMIN on *.*', 1, 'xtrabackup') },
+  { rule: 'privilege-binlog-routines', flavor: 'mariadb',
+    evidence: { tool: 'mariadb', exitCode: 1, signal: null, stderr: 'ERROR 1419 (HY000) at line 88: You do not have the SUPER privilege and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)' } },
+  { rule: 'privilege-binlog-routines', flavor: 'mysql',
+    evidence: { tool: 'mysql', exitCode: 1, signal: null, stderr: 'ERROR 1419 (HY000) at line 88: You do not have the SUPER privilege and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)' } },
   { rule: 'privilege-not-supported', flavor: 'mariadb', hint: 'LIMIT & IN/ALL/ANY/SOME subquery',
     evidence: mariadb(`mariadb-dump: Couldn't execute 'SELECT engine FROM t WHERE id IN (SELECT id FROM u LIMIT 1)': This version of MariaDB doesn't yet support 'LIMIT & IN/ALL/ANY/SOME subquery' (1235)`) },
   { rule: 'privilege-not-supported', flavor: 'mysql', hint: 'LIMIT & IN/ALL/ANY/SOME subquery',
@@ -185,6 +191,10 @@ const CASES: Case[] = [
       `mysqldump: Character set 'utf8mb5' is not a compiled character set and is not specified in the '/usr/share/mysql-8.0/charsets/Index.xml' file\n` +
         'mysqldump: Got error: 2019: Can\'t initialize character set utf8mb5 (path: /usr/share/mysql-8.0/charsets/) when trying to connect',
     ) },
+  { rule: 'charset-variable', flavor: 'mariadb', hint: 'utf16',
+    evidence: mariadb(`mariadb-dump: Got error: 1231: "Variable 'character_set_client' can't be set to the value of 'utf16'" when trying to connect`) },
+  { rule: 'charset-variable', flavor: 'mysql', hint: 'ucs2',
+    evidence: mysql(`mysqldump: Got error: 1231: Variable 'character_set_client' can't be set to the value of 'ucs2' when trying to connect`) },
   { rule: 'charset-lossy', flavor: 'agent', evidence: agent({ exitCode: 0, trailerPresent: true, facts: { lossyCharset: true } }) },
 
   // not found
@@ -192,6 +202,8 @@ const CASES: Case[] = [
     evidence: mariadb(`mariadb-dump: Got error: 1049: "Unknown database 'nosuchdb'" when selecting the database`) },
   { rule: 'unknown-database', flavor: 'mysql', hint: 'shop_old',
     evidence: mysql(`mysqldump: Got error: 1049: Unknown database 'shop_old' when selecting the database`) },
+  { rule: 'myloader-switch-database', flavor: 'mydumper', hint: 'crm_x',
+    evidence: mydumper('** (myloader:812): CRITICAL **: 04:31:02.118: Error switching to database crm_x whilst restoring table contacts', 1, 'myloader') },
   { rule: 'unknown-table', flavor: 'mariadb', hint: 'nosuchtable', // real (exit 6)
     evidence: mariadb(`mariadb-dump: Couldn't find table: "nosuchtable"`, 6) },
   { rule: 'unknown-table', flavor: 'mysql', hint: 'shop.orders_2019',
@@ -224,6 +236,14 @@ const CASES: Case[] = [
     evidence: mysql("mysqldump: Couldn't execute '/*!80000 SET SESSION information_schema_stats_expiry=0 */': Unknown system variable 'information_schema_stats_expiry' (1193)") },
   { rule: 'tool-server-mismatch', flavor: 'physical',
     evidence: physical("2026-02-03T02:00:01.961189-00:00 0 [ERROR] [MY-011825] [Xtrabackup] Unsupported server version: '10.11.6-MariaDB-0+deb12u1'", 1, 'xtrabackup') },
+  { rule: 'server-setting', flavor: 'mariadb', hint: 'read-only',
+    evidence: { tool: 'mariadb', exitCode: 1, signal: null, stderr: 'ERROR 1290 (HY000) at line 23: The MariaDB server is running with the --read-only option so it cannot execute this statement' } },
+  { rule: 'server-setting', flavor: 'mysql',
+    evidence: { tool: 'mysql', exitCode: 1, signal: null, stderr: 'ERROR 3948 (42000) at line 1: Loading local data is disabled; this must be enabled on both the client and server sides' } },
+  { rule: 'bad-variable-value', flavor: 'mariadb', hint: 'sql_mode',
+    evidence: mariadb(`mariadb-dump: Couldn't execute 'SET SESSION sql_mode='NOPE'': Variable 'sql_mode' can't be set to the value of 'NOPE' (1231)`) },
+  { rule: 'bad-variable-value', flavor: 'mysql', hint: 'sql_mode',
+    evidence: mysql(`mysqldump: Couldn't execute 'SET SESSION sql_mode='NOPE'': Variable 'sql_mode' can't be set to the value of 'NOPE' (1231)`) },
   { rule: 'gtid-disabled', flavor: 'mysql', evidence: mysql('Error: Server has GTIDs disabled.', 0) },
   { rule: 'target-not-empty', flavor: 'mydumper', // real (0.10), SIGTRAP from g_error
     evidence: { tool: 'mydumper', exitCode: null, signal: 'SIGTRAP', stderr: '** (mydumper:48211): ERROR **: 02:00:01.125: Directory is not empty (use --clear or --dirty): /backups/2026-02-03' } },
@@ -369,6 +389,8 @@ const CASES: Case[] = [
 /** Stderr rules whose wording exists for one family only. */
 const SINGLE_FLAVOR: Record<string, string> = {
   'connection-idle-disconnect': 'ER_CLIENT_INTERACTION_TIMEOUT exists in MySQL 8.0.24+ only',
+  'myloader-switch-database': 'myloader only',
+  'auth-insecure-transport': 'MySQL only (require_secure_transport)',
   'privilege-insufficient': 'mysqldump 8 and XtraBackup wordings; MariaDB tools say it with an error code',
   'gtid-disabled': 'MySQL GTIDs only (mysqldump --set-gtid-purged)',
   'target-not-empty': 'mydumper and the physical backup tools write into a directory',

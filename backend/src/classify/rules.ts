@@ -151,6 +151,10 @@ export const RULES: readonly Rule[] = [
   { id: 'auth-password-expired', class: 'auth', source: 'stderr', codes: [1820, 1862], priority: PRIORITY.stderr,
     patterns: [/Your password has expired/, /You must (?:SET PASSWORD|reset your password)/],
     hint: 'The backup user\'s password has expired: set a new one (ALTER USER ... PASSWORD EXPIRE NEVER for a service account).' },
+  // MySQL's require_secure_transport refuses the login itself over plain TCP.
+  { id: 'auth-insecure-transport', class: 'auth', source: 'stderr', codes: [3159], priority: PRIORITY.stderr,
+    patterns: [/Connections using insecure transport are prohibited/],
+    hint: 'The server accepts only TLS connections (require_secure_transport): connect with TLS (ssl-mode=REQUIRED and the CA options).' },
   { id: 'auth-account-locked', class: 'auth', source: 'stderr', codes: [3118], priority: PRIORITY.stderr,
     patterns: [/Account is locked/, /this account is locked/],
     hint: 'The backup account is locked: ALTER USER ... ACCOUNT UNLOCK.' },
@@ -180,6 +184,10 @@ export const RULES: readonly Rule[] = [
   { id: 'privilege-insufficient', class: 'privilege', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/has insufficient privileges to (?<statement>[A-Z][A-Z ]+[A-Z])/, /missing required privilege (?<privilege>[A-Z][\w ]*?) on (?<object>\S+)/],
     hint: 'Grant the backup user the privilege the message names ({privilege|SHOW_ROUTINE, or SELECT on mysql.proc, to read routine bodies}).' },
+  // Creating routines or triggers with binary logging on needs SUPER unless log_bin_trust_function_creators.
+  { id: 'privilege-binlog-routines', class: 'privilege', source: 'stderr', codes: [1419], priority: PRIORITY.stderr,
+    patterns: [/You do not have the SUPER privilege and binary logging is enabled/],
+    hint: 'Loading routines and triggers with the binary log on needs SUPER (or log_bin_trust_function_creators = 1 on the server).' },
   { id: 'privilege-not-supported', class: 'privilege', source: 'stderr', codes: [1235], priority: PRIORITY.stderr,
     patterns: [/This version of (?:MySQL|MariaDB) doesn't yet support '(?<feature>[^']+)'/],
     hint: 'The server refused {feature|an operation} for this user or version: check the backup user\'s grants and drop the dump option that needs it.' },
@@ -240,7 +248,9 @@ export const RULES: readonly Rule[] = [
   { id: 'corruption-crashed-table', class: 'corruption', source: 'stderr', codes: [1194, 1195, 1034, 1035, 126, 127, 130, 144, 145], priority: PRIORITY.stderr,
     patterns: [/Table '(?<table>[^']+)' is marked as crashed/, /Incorrect key file for table '(?<table>[^']+)'/,
       /Index for table '(?<table>[^']+)' is corrupt/, /Old key file for table '(?<table>[^']+)'/, /Incorrect file format '(?<table>[^']+)'/,
-      /Table (?:is|was marked as) crashed/, /(?:Index|Table|Record) file is (?:crashed|corrupted)/],
+      /Table (?:is|was marked as) crashed/, /(?:Index|Table|Record) file is (?:crashed|corrupted)/,
+      // mysqlcheck / CHECK TABLE, as the check tools print it on stdout
+      /^error\s*:\s*(?:Corrupt|Size of (?:datafile|keyfile) is)/],
     hint: 'Table {table|named in the log} is damaged: run CHECK TABLE then REPAIR TABLE on it, then re-run the backup.' },
   // mydumper 0.10 warns of a table it cannot read, skips it and exits 0: the backup lacks that table.
   { id: 'corruption-broken-table', class: 'corruption', source: 'stderr', priority: PRIORITY.stderr, evenAsWarning: true,
@@ -251,18 +261,24 @@ export const RULES: readonly Rule[] = [
     patterns: [/failed to copy datafile/],
     hint: 'mariadb-backup could not copy a data file (a page failed its checksum, or the file could not be read): run CHECK TABLE and innochecksum, read the server error log.' },
   { id: 'corruption-innodb', class: 'corruption', source: 'stderr', codes: [1712, 1812, 1814], priority: PRIORITY.stderr,
-    patterns: [/Tablespace (?:is missing|has been discarded) for table (?<table>[`'][^\s]*[`']|\S+)/, /Index (?<index>\S+) is corrupted/,
-      /Page read from tablespace is corrupted/, /Read page with wrong checksum/],
+    patterns: [/Tablespace (?:is missing|has been discarded) for (?:table (?<table>[`'][^\s]*[`']|\S+)|a table)/, /Index (?<index>\S+) is corrupted/,
+      /Page read from tablespace is corrupted/, /Read page with wrong checksum/,
+      // a backup whose redo log was cut (mariadb-backup --prepare)
+      /File \S*ib_logfile\d+ is too small/],
     hint: 'InnoDB reports {table|a table} corrupt or without its tablespace: read the server error log, then restore that table from a good backup.' },
 
   // --- charset -------------------------------------------------------------------------------
   { id: 'charset-conversion', class: 'charset', source: 'stderr', codes: [1267, 1271, 1300, 1366], priority: PRIORITY.stderr,
     patterns: [/Incorrect string value: '[^']*' for column (?<column>\S+)/, /Illegal mix of collations/, /Invalid (?<charset>\w+) character string/],
     hint: 'Characters do not fit the connection charset (column {column|named in the log}): dump with --default-character-set=utf8mb4 and use utf8mb4 tables.' },
-  { id: 'charset-unknown', class: 'charset', source: 'stderr', codes: [1115, 2019], priority: PRIORITY.stderr,
+  { id: 'charset-unknown', class: 'charset', source: 'stderr', codes: [1115, 1273, 2019], priority: PRIORITY.stderr,
     patterns: [/Character set '(?<charset>[^']+)' is not a compiled character set/, /Can't initialize character set (?<charset>[^\s(]+)/,
-      /Unknown character set: '(?<charset>[^']+)'/],
+      /Unknown character set: '(?<charset>[^']+)'/, /Unknown collation: '(?<charset>[^']+)'/],
     hint: 'The character set {charset|configured} is unknown to the client or server: use default-character-set=utf8mb4.' },
+  // 1231 is any variable refused a value; for the character set variables it is a charset problem.
+  { id: 'charset-variable', class: 'charset', source: 'stderr', priority: PRIORITY.stderrRefined,
+    patterns: [/Variable '(?:character_set_\w+|collation_\w+|names)' can't be set to the value of '(?<charset>[^']*)'/],
+    hint: 'The character set {charset|configured} cannot be used by a client connection (utf16, utf32, ucs2 cannot): use default-character-set=utf8mb4.' },
   { id: 'charset-lossy', class: 'charset', source: 'fact', fact: 'lossyCharset', priority: PRIORITY.content,
     hint: 'Characters were lost converting to the dump charset: dump with --default-character-set=utf8mb4.' },
 
@@ -270,6 +286,11 @@ export const RULES: readonly Rule[] = [
   { id: 'unknown-database', class: 'not_found', source: 'stderr', codes: [1049], priority: PRIORITY.stderr,
     patterns: [/Unknown database '(?<db>[^']+)'/],
     hint: 'Database {db|named in the log} does not exist on the server: fix the target\'s database list.' },
+  // myloader says only this when it could not USE the database (it does not exist, or any other
+  // reason it keeps to itself): weak, so that a cause it prints too comes first.
+  { id: 'myloader-switch-database', class: 'not_found', source: 'stderr', priority: PRIORITY.content,
+    patterns: [/Error switching to database (?<db>\S+)/],
+    hint: 'myloader could not use database {db|named in the log}: create it (or let myloader create it), and check the restore user\'s grants.' },
   { id: 'unknown-table', class: 'not_found', source: 'stderr', codes: [1146], priority: PRIORITY.stderr,
     patterns: [/Table '(?<table>[^']+)' doesn't exist/, /Couldn't find table: "(?<table>[^"]+)"/],
     hint: 'Table {table|named in the log} does not exist: fix the target\'s table list (or it was dropped during the dump).' },
@@ -296,14 +317,24 @@ export const RULES: readonly Rule[] = [
       /Unable to create [`'](?<path>[^'`]+)'?: (?:No such file or directory|Permission denied|Not a directory|Read-only file system)/,
       /cannot mkdir (?:2|13|20|30): (?<path>\S+)/,
       // a shell's redirection (`mysqldump shop > /missing/dir/shop.sql`)
-      /^\S*sh: (?:line \d+: )?(?<path>\/[^:]+): (?:No such file or directory|Permission denied|Not a directory|Read-only file system)$/],
+      /^\S+: (?:line \d+: )?(?<path>\/[^:]+): (?:No such file or directory|Permission denied|Not a directory|Read-only file system)$/],
     hint: 'The path {path|named in the log} does not exist or cannot be written: create the directory or fix the output path and its permissions.' },
   // The tool asked something this server does not have: SHOW MASTER STATUS of MySQL 8.4 (1064), a
   // MySQL 8 session variable of MariaDB (1193), XtraBackup 8.0 of MySQL 8.4 or of MariaDB.
-  { id: 'tool-server-mismatch', class: 'config', source: 'stderr', codes: [1064, 1193], priority: PRIORITY.stderr,
+  { id: 'tool-server-mismatch', class: 'config', source: 'stderr', codes: [1054, 1064, 1193], priority: PRIORITY.stderr,
     patterns: [/You have an error in your SQL syntax/, /Unknown system variable '(?<variable>[^']+)'/, /Unsupported server version/,
+      /Unknown column '[^']+' in '(?:where clause|field list)'/i, /Please run OPTIMIZE TABLE or ALTER TABLE ALGORITHM=COPY/,
       /can only perform backups and restores against/],
     hint: 'The server refused a statement of the tool: an option with bad SQL (--where), or a tool that does not match the server (use mysqldump for MySQL, mariadb-dump for MariaDB, of a version that knows it).' },
+  // The server refuses by its own settings: read_only / super_read_only (1290, 1836), local infile
+  // disabled (3948), GTID sets that overlap (3546).
+  { id: 'server-setting', class: 'config', source: 'stderr', codes: [1290, 1836, 3546, 3948], priority: PRIORITY.stderr,
+    patterns: [/is running with the --(?<option>[\w-]+) option so it cannot execute this statement/, /Loading local data is disabled/,
+      /@@GLOBAL\.GTID_PURGED cannot be changed/, /Running in read-only mode/],
+    hint: 'The server refuses this by its configuration ({option|see the log}): load into a server that allows it, or change that setting.' },
+  { id: 'bad-variable-value', class: 'config', source: 'stderr', codes: [1231, 1232], priority: PRIORITY.stderr,
+    patterns: [/Variable '(?<option>[^']+)' can't be set to the value of/, /Incorrect argument type to variable '(?<option>[^']+)'/],
+    hint: 'A session variable the tool or an init command sets got a value the server refuses ({option|named in the log}): fix the option.' },
   { id: 'gtid-disabled', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/Server has GTIDs disabled/],
     hint: 'GTIDs were asked of a server with gtid_mode=OFF: drop --set-gtid-purged=ON or enable GTIDs.' },
@@ -312,7 +343,8 @@ export const RULES: readonly Rule[] = [
     patterns: [/Directory is not empty/, /(?:target|backup|destination|data) dir(?:ectory)? .*(?:is not empty|already exists|must be empty)/i],
     hint: 'The output directory already holds a backup: give every run its own empty directory.' },
   { id: 'not-a-backup', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
-    patterns: [/is not a mydumper backup/, /Can't open backup-my\.cnf/, /not a (?:valid )?backup directory/i],
+    patterns: [/is not a mydumper backup/, /Can't open backup-my\.cnf/, /not a (?:valid )?backup directory/i,
+      /specified directory (?:doesn't|does not) exists?/, /cannot open \S*xtrabackup_checkpoints/],
     hint: 'The directory given is not a backup of this tool: point the load or prepare at the folder the backup wrote.' },
   // Loading into a database that already holds the objects (myloader without --overwrite-tables, a
   // client restore over existing tables). Weak: a denied DROP leaves the same lines behind it.
@@ -320,13 +352,13 @@ export const RULES: readonly Rule[] = [
     patterns: [/Table '(?<table>[^']+)' already exists/, /Duplicate entry '[^']*' for key/],
     hint: 'The target database already holds {table|these tables}: restore into a new, empty database (or let the tool overwrite them).' },
   { id: 'unknown-option', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
-    patterns: [/unknown (?:variable|option) '(?<option>[^']+)'/],
+    patterns: [/unknown (?:variable|option) '(?<option>[^']+)'/i, /option parsing failed: (?:Unknown option|Error parsing option) (?<option>-{1,2}[\w-]+)/],
     hint: 'The dump tool does not know {option|an option}: remove it from the target options or defaults file, or use a tool version that has it.' },
   { id: 'bad-option-value', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/Error while setting value '[^']*' to '(?<option>[^']+)'/, /Unknown suffix '.' used for variable '(?<option>[^']+)'/,
       /option '(?<option>[^']+)' requires an argument/, /Invalid mode to --(?<option>compatible)/,
       /You can't use --(?<option>[\w-]+) and --[\w-]+ at the same time/, /Illegal use of option --(?<option>[\w-]+)/,
-      /--(?<option>[\w-]+) can't be used with --[\w-]+/],
+      /--(?<option>[\w-]+) can't be used with --[\w-]+/, /Invalid --?(?<option>[\w-]+) argument/],
     hint: 'Fix the dump option {option|named in the log} in the target options or defaults file.' },
   { id: 'defaults-file', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/Could not open required defaults file: (?<file>\S+)/, /Found option without preceding group in config file:? (?<file>\S+)/,
@@ -381,7 +413,7 @@ export const RULES: readonly Rule[] = [
 
   // --- output --------------------------------------------------------------------------------
   { id: 'dump-write-failed', class: 'unknown', source: 'stderr', priority: PRIORITY.stderr,
-    patterns: [/Got errno (?<errno>(?!2[78]\b)\d+) on write/],
+    patterns: [/Got errno (?<errno>(?!2[78]\b)\d+) on write/, /\((?:errno|Errcode|OS errno):? (?<errno>32)\b/],
     hint: 'The dump could not write its output (errno {errno|?}): check the compressor and the repository disk.' },
   { id: 'dump-truncated', class: 'verification', source: 'truncated', priority: PRIORITY.truncated,
     hint: 'The dump exited 0 without its "-- Dump completed" trailer: the stream was cut; never publish it, re-run.' },

@@ -27,7 +27,7 @@ const VERBOSE_PROGRESS = /^-- /;
 const SAYS_ERROR =
   /\b(?:error|errno|errcode|fatal|critical|fail(?:ed|ure|s)?|denied|can't|cannot|could ?n[o']t|unable|not found|no such|invalid|unknown|refused|lost|gone away|corrupt(?:ed|ion)?|crashed|killed|interrupted|timeout|timed out|out of memory|no space|aborted|wrapped around|missing)\b/i;
 
-const VERBOSE_FAMILIES: ReadonlySet<ToolFamily> = new Set(['physical', 'mydumper']);
+const VERBOSE_FAMILIES: ReadonlySet<ToolFamily> = new Set(['physical', 'mydumper', 'check']);
 
 // In order: `Got error: 1045:` (mysqldump DB_error), `Error 2013:` (row fetch), `ERROR 1045 (28000):`
 // (mysql client), `Couldn't execute '...': message (1142)`, `Error: 1045` / `error code 1045` /

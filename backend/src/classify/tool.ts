@@ -11,6 +11,8 @@ export type ToolFamily =
   | 'physical'
   /** the mysql / mariadb command-line client (restores) */
   | 'client'
+  /** mysqlcheck / mariadb-check: reports each table's state on stdout (`error    : Corrupt`) */
+  | 'check'
   | 'other';
 
 export interface ToolId {
@@ -24,6 +26,7 @@ const FAMILIES: readonly [RegExp, ToolFamily][] = [
   [/^(?:mydumper|myloader)$/, 'mydumper'],
   [/^(?:mariadb-backup|mariabackup|xtrabackup|innobackupex|xbstream|mbstream)$/, 'physical'],
   [/^(?:mysql|mariadb)$/, 'client'],
+  [/^(?:mysqlcheck|mariadb-check)$/, 'check'],
 ];
 
 export function toolOf(tool: string | undefined): ToolId {

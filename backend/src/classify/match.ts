@@ -71,8 +71,8 @@ function completeness(e: FailureEvidence, tool: ToolId): boolean | undefined {
   // mariadb-backup and XtraBackup log every step; a log that stops short of `completed OK!` was cut
   // (a killed backup whose pipeline still exited 0).
   if (tool.family === 'physical') return e.stderr?.trim() ? PHYSICAL_DONE.test(e.stderr) : undefined;
-  // Only the mysqldump family writes the trailer; an unnamed tool with a stdout tail is taken for one.
-  if (tool.family !== 'dump' && tool.family !== 'other') return undefined;
+  // Only the mysqldump family writes the trailer; evidence that names no tool is taken for its.
+  if (tool.family !== 'dump' && tool.family !== 'unnamed') return undefined;
   // Nothing on stdout: the dump went to files (--tab, --result-file), not a cut stream. A tail that
   // ends on a whole statement is no proof of a cut either (--skip-comments drops the trailer).
   if (e.stdoutTail === undefined || e.stdoutTail.trim() === '') return undefined;
@@ -86,7 +86,10 @@ function completeness(e: FailureEvidence, tool: ToolId): boolean | undefined {
  */
 function reportText(e: FailureEvidence, tool: ToolId): string | undefined {
   const stdoutSpeaks = tool.family === 'check' || (tool.family === 'mydumper' && e.exitCode !== 0);
-  return stdoutSpeaks && e.stdoutTail ? [e.stderr ?? '', e.stdoutTail].join('\n') : e.stderr;
+  if (stdoutSpeaks && e.stdoutTail) return [e.stderr ?? '', e.stdoutTail].join('\n');
+  // The client prints the server's warnings (--show-warnings) on stdout, among query results.
+  const warnings = tool.family === 'client' ? (e.stdoutTail?.match(/^(?:Warning|Error) \(Code \d+\): .*$/gm) ?? []) : [];
+  return warnings.length > 0 ? [e.stderr ?? '', ...warnings].join('\n') : e.stderr;
 }
 
 export function prepare(e: FailureEvidence): Prepared {
@@ -255,5 +258,9 @@ export function looksClean(p: Prepared): boolean {
   const e = p.evidence;
   const exitedWell = e.exitCode === 0 || ((e.exitCode === undefined || e.exitCode === null) && !e.signal && p.complete === true);
   const agentSawTrouble = (e.osErrors?.length ?? 0) > 0 || Object.values(e.facts ?? {}).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
-  return exitedWell && p.signal === null && p.lines.length === 0 && p.compressor === null && p.complete !== false && !agentSawTrouble;
+  // The backup tools end a good run with `completed OK!` after a long log whose every line may say
+  // "failed" or "error" of something they went past; their own verdict stands when no rule objects.
+  const saysItsOwnSuccess = p.tool.family === 'physical' && p.complete === true;
+  const noErrorLine = p.lines.length === 0 || saysItsOwnSuccess;
+  return exitedWell && p.signal === null && noErrorLine && p.compressor === null && p.complete !== false && !agentSawTrouble;
 }

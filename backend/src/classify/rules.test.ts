@@ -172,6 +172,18 @@ const CASES: Case[] = [
     evidence: mydumper('** (mydumper:8362): WARNING **: 03:17:27.487: Broken table detected, please review: shop.sessions', 0) },
   { rule: 'corruption-datafile-copy', flavor: 'physical', // real, the tail of a page dump before it
     evidence: physical('  Y    L z  ? m  2 `  % S    F t\n[00] FATAL ERROR: 2026-12-06 03:19:01 mariabackup: Error: failed to copy datafile.') },
+  { rule: 'corruption-table-file-missing', flavor: 'mariadb', hint: 'table c_myd.notes', // real
+    evidence: mariadb(`mariadb-dump: Got error: 29: "File './c_myd/notes.MYD' not found (Errcode: 2 "No such file or directory")" when using LOCK TABLES`) },
+  { rule: 'corruption-table-file-missing', flavor: 'mysql', hint: 'table shop.orders',
+    evidence: mysql(`mysqldump: Got error: 29: File './shop/orders.MYD' not found (OS errno 2 - No such file or directory) when using LOCK TABLES`) },
+  { rule: 'corruption-binlog', flavor: 'mariadb',
+    evidence: { tool: 'mariadb-binlog', exitCode: 1, signal: null, stderr: "ERROR: Error in Log_event::read_log_event(): 'Event crc check failed! Most likely there is event corruption.', data_len: 84, event_type: 2" } },
+  { rule: 'corruption-binlog', flavor: 'mysql',
+    evidence: { tool: 'mysqlbinlog', exitCode: 1, signal: null, stderr: "ERROR: Error in Log_event::read_log_event(): 'Event truncated', data_len: 1234, event_type: 30" } },
+  { rule: 'corruption-compressed-input', flavor: 'mariadb',
+    evidence: { tool: 'mariadb', exitCode: 1, signal: null, stderr: "gzip: stdin: invalid compressed data--crc error\nERROR 1064 (42000) at line 1468: You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'VALUES (13' at line 1" } },
+  { rule: 'corruption-compressed-input', flavor: 'mysql',
+    evidence: { tool: 'mysql', exitCode: 1, signal: null, stderr: 'orders.sql.zst : Read error (39) : premature end\nERROR 1064 (42000) at line 2201: You have an error in your SQL syntax' } },
   { rule: 'corruption-innodb', flavor: 'mariadb',
     evidence: mariadb('mariadb-dump: Error 1030: Got error 176 "Read page with wrong checksum" from storage engine InnoDB when dumping table `orders` at row: 5120', 3) },
   { rule: 'corruption-innodb', flavor: 'mysql', hint: 'shop.orders',
@@ -195,6 +207,10 @@ const CASES: Case[] = [
     evidence: mariadb(`mariadb-dump: Got error: 1231: "Variable 'character_set_client' can't be set to the value of 'utf16'" when trying to connect`) },
   { rule: 'charset-variable', flavor: 'mysql', hint: 'ucs2',
     evidence: mysql(`mysqldump: Got error: 1231: Variable 'character_set_client' can't be set to the value of 'ucs2' when trying to connect`) },
+  { rule: 'charset-lossy-warning', flavor: 'mariadb', // real: --show-warnings, exit 0
+    evidence: { tool: 'mariadb', exitCode: 0, signal: null, stderr: '', stdoutTail: "Warning (Code 1366): Incorrect string value: '\\xF0\\x9F\\x9A\\x80' for column `cs`.`t`.`name` at row 1" } },
+  { rule: 'charset-lossy-warning', flavor: 'mysql',
+    evidence: { tool: 'mysql', exitCode: 0, signal: null, stderr: '', stdoutTail: "Warning (Code 1366): Incorrect string value: '\\xF0\\x9F\\x98\\x80' for column 'body' at row 1" } },
   { rule: 'charset-lossy', flavor: 'agent', evidence: agent({ exitCode: 0, trailerPresent: true, facts: { lossyCharset: true } }) },
 
   // not found
@@ -208,6 +224,10 @@ const CASES: Case[] = [
     evidence: mariadb(`mariadb-dump: Couldn't find table: "nosuchtable"`, 6) },
   { rule: 'unknown-table', flavor: 'mysql', hint: 'shop.orders_2019',
     evidence: mysql("mysqldump: Couldn't execute 'SHOW FIELDS FROM `orders_2019`': Table 'shop.orders_2019' doesn't exist (1146)") },
+  { rule: 'binlog-not-found', flavor: 'mariadb',
+    evidence: { tool: 'mariadb-binlog', exitCode: 1, signal: null, stderr: "ERROR: Got error reading packet from server: Could not find first log file name in binary log index file" } },
+  { rule: 'binlog-not-found', flavor: 'mysql',
+    evidence: { tool: 'mysqlbinlog', exitCode: 1, signal: null, stderr: "ERROR: Got error reading packet from server: Could not find first log file name in binary log index file" } },
   { rule: 'view-invalid', flavor: 'mariadb', hint: 'warden_cls_probe.v_bad', // real
     evidence: mariadb(`mariadb-dump: Got error: 1356: "View 'warden_cls_probe.v_bad' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them" when using LOCK TABLES`) },
   { rule: 'view-invalid', flavor: 'mysql', hint: 'shop.v_sales',
@@ -288,6 +308,12 @@ const CASES: Case[] = [
     evidence: mariadb("mariadb-dump: Error 2020: Got packet bigger than 'max_allowed_packet' when dumping table `blobs` at row: 12", 3) },
   { rule: 'packet-too-large', flavor: 'mysql',
     evidence: mysql("mysqldump: Error 2020: Got packet bigger than 'max_allowed_packet' bytes when dumping table `blobs` at row: 12", 3) },
+  { rule: 'protocol-unknown', flavor: 'mariadb', evidence: mariadb(`mariadb-dump: Got error: 2047: "Wrong or unknown protocol" when trying to connect`) }, // real
+  { rule: 'protocol-unknown', flavor: 'mysql', evidence: mysql('mysqldump: Got error: 2047: Wrong or unknown protocol when trying to connect') },
+  { rule: 'sql-mode-refuses', flavor: 'mariadb',
+    evidence: { tool: 'mariadb', exitCode: 1, signal: null, stderr: "ERROR 1292 (22007) at line 40: Incorrect datetime value: '0000-00-00 00:00:00' for column `shop`.`orders`.`created` at row 1" } },
+  { rule: 'sql-mode-refuses', flavor: 'mysql',
+    evidence: { tool: 'mysql', exitCode: 1, signal: null, stderr: "ERROR 1055 (42000) at line 77: Expression #2 of SELECT list is not in GROUP BY clause and contains nonaggregated column 'shop.orders.note' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by" } },
   { rule: 'tls-error', flavor: 'mariadb', hint: '(certificate verify failed)',
     evidence: mariadb(`mariadb-dump: Got error: 2026: "TLS/SSL error: certificate verify failed" when trying to connect`) },
   { rule: 'tls-error', flavor: 'mysql', hint: 'certificate verify failed)',

@@ -1,6 +1,7 @@
 // The classifier's rule table: which evidence means which failure class, and what to tell the
 // operator. Wordings were checked against mysqldump.cc (MySQL 8, MariaDB), the server and client
 // error-message files of both, and real mariadb-dump 10.11 output.
+import { constants } from 'node:os';
 import type { FailureClass } from './classes.js';
 import type { FailureEvidence } from './types.js';
 
@@ -59,6 +60,8 @@ export const PRIORITY = {
   /** A wording that refines an error code (1045 after login is a missing privilege, not a bad password). */
   stderrRefined: 55,
   stderr: 50,
+  /** The tool crashed: what it printed before (out of memory) explains it better. */
+  crash: 49,
   /** Exit 0 without the trailer: the stream was cut, and no error line says why. */
   truncated: 48,
   /** Observations on a dump that otherwise ran: secondary to a fatal error. */
@@ -66,7 +69,10 @@ export const PRIORITY = {
   preflight: 40,
 } as const;
 
-const KILL_SIGNALS = ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'] as const;
+/** Signals that mean the program crashed (a fault in it), not that someone stopped it. */
+const CRASH_SIGNALS = ['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE', 'SIGSYS', 'SIGTRAP'];
+/** Every other signal that ends a program by default: someone (or something) stopped it. */
+const KILL_SIGNALS = Object.keys(constants.signals).filter((s) => !CRASH_SIGNALS.includes(s) && !['SIGPIPE', 'SIGXFSZ', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGWINCH'].includes(s));
 
 // Codes above 4000 mean different things in MySQL and MariaDB (4031 is MySQL's idle disconnect but
 // MariaDB's missing referenced trigger), so those are matched by wording only.
@@ -113,7 +119,8 @@ export const RULES: readonly Rule[] = [
     hint: 'The agent stopped the dump (cancelled by an operator or shutting down): run it again when ready.' },
   { id: 'killed-by-signal', class: 'killed', source: 'signal', signals: KILL_SIGNALS, priority: PRIORITY.signal,
     hint: 'The dump was killed by {signal|a signal}: check the OOM killer (dmesg, journal) and who sent it.' },
-  { id: 'tool-crashed', class: 'unknown', source: 'signal', signals: ['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE'], priority: PRIORITY.signal,
+  // Below the stderr rules: a tool that aborts says why first (GLib and C++ abort on a failed allocation).
+  { id: 'tool-crashed', class: 'unknown', source: 'signal', signals: CRASH_SIGNALS, priority: PRIORITY.crash,
     hint: 'The dump tool crashed ({signal|a fatal signal}): check its version against the server and look for a core dump.' },
   { id: 'broken-pipe', class: 'unknown', source: 'signal', signals: ['SIGPIPE'], priority: PRIORITY.signal,
     hint: 'The reader of the dump (compressor) went away: read the compressor part of the run log.' },
@@ -203,7 +210,7 @@ export const RULES: readonly Rule[] = [
   // MariaDB Connector/C reports TCP failures as 2002 too, so 2002 and 2003 share one rule.
   { id: 'connection-refused', class: 'connection', source: 'stderr', codes: [2002, 2003], priority: PRIORITY.stderr,
     patterns: [/Can't connect to local (?:MySQL )?server through socket '(?<target>[^']*)'/, /Can't connect to (?:MySQL )?server on '(?<target>[^']*)'/,
-      /Can't connect to (?:MySQL )?server\b/],
+      /Can't connect to (?:MySQL )?server\b/, /\bconnect\(.*\): Connection refused/],
     hint: 'Nothing answers at {target|the server address}: is the server up, and are host, port or socket right (firewall)?' },
   { id: 'connection-unknown-host', class: 'connection', source: 'stderr', codes: [2005], priority: PRIORITY.stderr,
     patterns: [/Unknown (?:MySQL )?server host '(?<host>[^']*)'/],
@@ -235,6 +242,7 @@ export const RULES: readonly Rule[] = [
   // --- disk full -----------------------------------------------------------------------------
   { id: 'disk-full-errno', class: 'disk_full', source: 'stderr', codes: [1021], priority: PRIORITY.stderr,
     patterns: [/No space left on device/i, /Got errno 28 on write/, /\b(?:errno|Errcode):? 28\b/, /Got error 28 from storage engine/,
+      /Could not (?:create|write|open) .* \(28\)\s*$/,
       /Disk (?:got )?full/, /Disk quota exceeded/i],
     hint: 'A disk is full (errno 28): free space where the message points (the repository, or the server\'s datadir or tmpdir).' },
   { id: 'disk-full-server-table', class: 'disk_full', source: 'stderr', codes: [1114], priority: PRIORITY.stderr,
@@ -245,13 +253,28 @@ export const RULES: readonly Rule[] = [
     hint: 'The output hit the file size limit: raise `ulimit -f` (LimitFSIZE) or use a filesystem that allows larger files.' },
 
   // --- corruption ----------------------------------------------------------------------------
-  { id: 'corruption-crashed-table', class: 'corruption', source: 'stderr', codes: [1194, 1195, 1034, 1035, 126, 127, 130, 144, 145], priority: PRIORITY.stderr,
+  { id: 'corruption-crashed-table', class: 'corruption', source: 'stderr', codes: [1194, 1195, 1033, 1034, 1035, 1877, 126, 127, 130, 144, 145], priority: PRIORITY.stderr,
     patterns: [/Table '(?<table>[^']+)' is marked as crashed/, /Incorrect key file for table '(?<table>[^']+)'/,
       /Index for table '(?<table>[^']+)' is corrupt/, /Old key file for table '(?<table>[^']+)'/, /Incorrect file format '(?<table>[^']+)'/,
       /Table (?:is|was marked as) crashed/, /(?:Index|Table|Record) file is (?:crashed|corrupted)/,
       // mysqlcheck / CHECK TABLE, as the check tools print it on stdout
-      /^error\s*:\s*(?:Corrupt|Size of (?:datafile|keyfile) is)/],
+      /^error\s*:\s*(?:Corrupt|Size of (?:datafile|keyfile) is)/,
+      /Incorrect information in file: '(?<table>[^']+)'/, /Table (?<table>\S+) is corrupted\. Please drop the table/],
     hint: 'Table {table|named in the log} is damaged: run CHECK TABLE then REPAIR TABLE on it, then re-run the backup.' },
+  // A table's own file missing from the datadir (`./db/t.MYD`): above the path rules, which would
+  // read it as a wrong output path.
+  { id: 'corruption-table-file-missing', class: 'corruption', source: 'stderr', priority: PRIORITY.stderrRefined,
+    patterns: [/File '(?<table>\.\/[^']+?)\.(?:MYD|MYI|MAD|MAI|frm|ibd|par|CSV|CSM)' not found/, /Can't find file: '(?<table>\.\/[^']+?)\.(?:MYD|MYI|MAD|MAI|frm|ibd|par)'/],
+    hint: 'A file of table {table|named in the log} is missing from the server\'s datadir: restore that table from a good backup.' },
+  // A compressed backup that fails its own check on the way into a restore; the SQL error after it
+  // (1064 on a cut statement) is a consequence.
+  { id: 'corruption-compressed-input', class: 'corruption', source: 'stderr', priority: PRIORITY.stderrRefined,
+    patterns: [/\bcrc error\b/i, /premature end/i, /unexpected end of file/i, /invalid compressed data/i, /Corrupted block detected/i],
+    hint: 'The compressed backup file is damaged (its own checksum fails): restore from another backup, and run warden verify on this one.' },
+  // The binary log itself is damaged (mariadb-binlog / mysqlbinlog reading it).
+  { id: 'corruption-binlog', class: 'corruption', source: 'stderr', priority: PRIORITY.stderr,
+    patterns: [/Event crc check failed/, /Event truncated/, /Found invalid event in binary log/],
+    hint: 'A binary log file is damaged: read it with mariadb-binlog to find the damaged event; point-in-time recovery cannot pass it.' },
   // mydumper 0.10 warns of a table it cannot read, skips it and exits 0: the backup lacks that table.
   { id: 'corruption-broken-table', class: 'corruption', source: 'stderr', priority: PRIORITY.stderr, evenAsWarning: true,
     patterns: [/Broken table detected, please review: (?<table>\S+)/],
@@ -279,6 +302,11 @@ export const RULES: readonly Rule[] = [
   { id: 'charset-variable', class: 'charset', source: 'stderr', priority: PRIORITY.stderrRefined,
     patterns: [/Variable '(?:character_set_\w+|collation_\w+|names)' can't be set to the value of '(?<charset>[^']*)'/],
     hint: 'The character set {charset|configured} cannot be used by a client connection (utf16, utf32, ucs2 cannot): use default-character-set=utf8mb4.' },
+  // A value changed on its way in (`Warning (Code 1366): Incorrect string value`): the load "worked"
+  // and lost characters, whatever the exit status.
+  { id: 'charset-lossy-warning', class: 'charset', source: 'stderr', priority: PRIORITY.content, evenAsWarning: true,
+    patterns: [/^Warning \(Code (?:1300|1366)\): (?:Incorrect string value|Invalid \w+ character string)/],
+    hint: 'The server changed characters that do not fit the column\'s character set: load into utf8mb4 columns (and dump with --default-character-set=utf8mb4).' },
   { id: 'charset-lossy', class: 'charset', source: 'fact', fact: 'lossyCharset', priority: PRIORITY.content,
     hint: 'Characters were lost converting to the dump charset: dump with --default-character-set=utf8mb4.' },
 
@@ -295,6 +323,9 @@ export const RULES: readonly Rule[] = [
     patterns: [/Table '(?<table>[^']+)' doesn't exist/, /Couldn't find table: "(?<table>[^"]+)"/],
     hint: 'Table {table|named in the log} does not exist: fix the target\'s table list (or it was dropped during the dump).' },
   // A broken view or a vanished definer is a missing object the dump depends on; no grant fixes it.
+  { id: 'binlog-not-found', class: 'not_found', source: 'stderr', codes: [1236], priority: PRIORITY.stderr,
+    patterns: [/Could not find first log file name in binary log index file/],
+    hint: 'The binary log asked for is no longer on the server (purged): take a full backup, and raise binlog retention.' },
   { id: 'view-invalid', class: 'not_found', source: 'stderr', codes: [1356], priority: PRIORITY.stderr,
     patterns: [/View '(?<view>[^']+)' references invalid table\(s\)/],
     hint: 'View {view|named in the log} references a dropped table or column or a definer without rights: fix it (ALTER VIEW) or drop it.' },
@@ -328,10 +359,14 @@ export const RULES: readonly Rule[] = [
     hint: 'The server refused a statement of the tool: an option with bad SQL (--where), or a tool that does not match the server (use mysqldump for MySQL, mariadb-dump for MariaDB, of a version that knows it).' },
   // The server refuses by its own settings: read_only / super_read_only (1290, 1836), local infile
   // disabled (3948), GTID sets that overlap (3546).
-  { id: 'server-setting', class: 'config', source: 'stderr', codes: [1290, 1836, 3546, 3948], priority: PRIORITY.stderr,
+  { id: 'server-setting', class: 'config', source: 'stderr', codes: [1118, 1290, 1836, 3546, 3948, 4166], priority: PRIORITY.stderr,
     patterns: [/is running with the --(?<option>[\w-]+) option so it cannot execute this statement/, /Loading local data is disabled/,
-      /@@GLOBAL\.GTID_PURGED cannot be changed/, /Running in read-only mode/],
+      /@@GLOBAL\.GTID_PURGED cannot be changed/, /Running in read-only mode/, /disabled the local infile capability/, /Row size too large/],
     hint: 'The server refuses this by its configuration ({option|see the log}): load into a server that allows it, or change that setting.' },
+  // The target server's sql_mode refuses what the dump holds (zero dates, ONLY_FULL_GROUP_BY views).
+  { id: 'sql-mode-refuses', class: 'config', source: 'stderr', codes: [1055, 1067, 1292], priority: PRIORITY.stderr,
+    patterns: [/isn't in GROUP BY/, /Invalid default value for '(?<column>[^']+)'/, /Incorrect (?:datetime|date) value: '0000-00-00/],
+    hint: 'The server\'s sql_mode refuses what the backup holds: load with the sql_mode it was dumped with, or fix the data or view.' },
   { id: 'bad-variable-value', class: 'config', source: 'stderr', codes: [1231, 1232], priority: PRIORITY.stderr,
     patterns: [/Variable '(?<option>[^']+)' can't be set to the value of/, /Incorrect argument type to variable '(?<option>[^']+)'/],
     hint: 'A session variable the tool or an init command sets got a value the server refuses ({option|named in the log}): fix the option.' },
@@ -348,11 +383,12 @@ export const RULES: readonly Rule[] = [
     hint: 'The directory given is not a backup of this tool: point the load or prepare at the folder the backup wrote.' },
   // Loading into a database that already holds the objects (myloader without --overwrite-tables, a
   // client restore over existing tables). Weak: a denied DROP leaves the same lines behind it.
-  { id: 'restore-target-not-empty', class: 'config', source: 'stderr', codes: [1050, 1062], priority: PRIORITY.content,
-    patterns: [/Table '(?<table>[^']+)' already exists/, /Duplicate entry '[^']*' for key/],
+  { id: 'restore-target-not-empty', class: 'config', source: 'stderr', codes: [1050, 1062, 3730], priority: PRIORITY.content,
+    patterns: [/Table '(?<table>[^']+)' already exists/, /Duplicate entry '[^']*' for key/, /Cannot drop table '(?<table>[^']+)' referenced by a foreign key/],
     hint: 'The target database already holds {table|these tables}: restore into a new, empty database (or let the tool overwrite them).' },
   { id: 'unknown-option', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
-    patterns: [/unknown (?:variable|option) '(?<option>[^']+)'/i, /option parsing failed: (?:Unknown option|Error parsing option) (?<option>-{1,2}[\w-]+)/],
+    patterns: [/unknown (?:variable|option) '(?<option>[^']+)'/i, /option parsing failed: (?:Unknown option|Error parsing option) (?<option>-{1,2}[\w-]+)/,
+      /(?<option>--[\w-]+) is deprecated,? use --[\w-]+ instead/, /resume file found, but no --resume option/],
     hint: 'The dump tool does not know {option|an option}: remove it from the target options or defaults file, or use a tool version that has it.' },
   { id: 'bad-option-value', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/Error while setting value '[^']*' to '(?<option>[^']+)'/, /Unknown suffix '.' used for variable '(?<option>[^']+)'/,
@@ -373,6 +409,9 @@ export const RULES: readonly Rule[] = [
   { id: 'packet-too-large', class: 'config', source: 'stderr', codes: [1153, 2020], priority: PRIORITY.stderr,
     patterns: [/Got (?:a )?packet bigger than 'max_allowed_packet'/],
     hint: 'A row is larger than max_allowed_packet: raise --max-allowed-packet for the dump (up to 1G) and on the server.' },
+  { id: 'protocol-unknown', class: 'config', source: 'stderr', codes: [2047], priority: PRIORITY.stderr,
+    patterns: [/Wrong or unknown protocol/],
+    hint: 'The connection protocol asked for is not available here (pipe and memory are Windows only): use TCP or a socket.' },
   { id: 'tls-error', class: 'config', source: 'stderr', codes: [2026], priority: PRIORITY.stderr,
     patterns: [/SSL connection error: (?<reason>[^"]+?)"?\s*(?:when trying to connect)?$/, /TLS\/SSL error: (?<reason>[^"]+?)"?\s*(?:when trying to connect)?$/],
     hint: 'The TLS handshake failed ({reason|see the log}): fix the CA / certificate options or the server\'s TLS setup.' },
@@ -400,7 +439,9 @@ export const RULES: readonly Rule[] = [
   // --- memory --------------------------------------------------------------------------------
   { id: 'client-out-of-memory', class: 'out_of_memory', source: 'stderr', codes: [2008], priority: PRIORITY.stderr,
     patterns: [/(?:MySQL client|Client) r[au]n out of memory/i, /Out of memory \(Needed \d+ bytes\)/, /Cannot allocate memory/,
-      /failed to allocate \d+ bytes/, /Cannot map innodb_buffer_pool_size/],
+      /failed to allocate \d+ bytes/, /Cannot map innodb_buffer_pool_size/, /std::bad_alloc/,
+      // a thread that could not be created under an address-space limit (C++ runtime's message)
+      /what\(\):\s+Resource temporarily unavailable/],
     hint: 'The dump tool ran out of memory: check the agent host\'s limits and keep --quick so rows stream.' },
   { id: 'server-out-of-memory', class: 'out_of_memory', source: 'stderr', codes: [1037, 1038, 1041, 1135], priority: PRIORITY.stderr,
     patterns: [/Out of memory; (?:restart server|check if mysqld)/, /Out of sort memory/, /Can't create a new thread/],

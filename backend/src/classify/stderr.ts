@@ -14,9 +14,10 @@ export interface ErrorLine {
 // `** Message: 12:00:00.001: …` and `** (mydumper:42): WARNING **: …` (GLib, mydumper 0.10-0.16),
 // `2026-12-06 02:00:00 [INFO] - …` (mydumper 0.12+), MariaDB 11's notice when a tool is started
 // by its old name (`mysqldump: Deprecated program name …`, mysys/errors.c), and an option the tool
-// says it ignores (mariadb-backup: `… Ignoring the --slave-info option`).
+// says it ignores (mariadb-backup: `… Ignoring the --slave-info option`), and the server warnings
+// the client shows (`Warning (Code 1265): …`).
 const INFORMATIONAL =
-  /^(?:[\w.-]+:\s*)?(?:--\s*)?(?:\[(?:Warning|Note|Info)\]|Warning:)|^\S+(?: +\S+)? +\d+ \[(?:Note|Warning|Info|System)\]|^(?:\*\* )?Message:|^\*\* \([\w.-]+:\d+\): (?:WARNING|INFO|DEBUG|MESSAGE) \*\*|^\d{4}-\d\d-\d\d[ T][\d:.]+ \[(?:INFO|WARNING|DEBUG|MESSAGE)\]|^[\w.-]+: Deprecated program name\b|\bIgnoring (?:the )?--?[\w-]+ option\b/i;
+  /^(?:[\w.-]+:\s*)?(?:--\s*)?(?:\[(?:Warning|Note|Info)\]|Warning:)|^\S+(?: +\S+)? +\d+ \[(?:Note|Warning|Info|System)\]|^(?:\*\* )?Message:|^\*\* \([\w.-]+:\d+\): (?:WARNING|INFO|DEBUG|MESSAGE) \*\*|^\d{4}-\d\d-\d\d[ T][\d:.]+ \[(?:INFO|WARNING|DEBUG|MESSAGE)\]|^[\w.-]+: Deprecated program name\b|\bIgnoring (?:the )?--?[\w-]+ option\b|recognized (?:server|client) arguments:|^(?:Warning|Note) \(Code \d+\):/i;
 
 // `mysqldump --verbose` progress: `-- Connecting to …`, `-- Retrieving table structure …`. An
 // error never starts with `-- ` (mysqldump.cc prints errors as `<prog>: …`).
@@ -25,15 +26,19 @@ const VERBOSE_PROGRESS = /^-- /;
 // Tools that log progress on stderr as a matter of course: there a line is an error only when it
 // says so. Quiet tools (mysqldump, the client) print nothing on success, so any other line counts.
 const SAYS_ERROR =
-  /\b(?:error|errno|errcode|fatal|critical|fail(?:ed|ure|s)?|denied|can't|cannot|could ?n[o']t|unable|not found|no such|invalid|unknown|refused|lost|gone away|corrupt(?:ed|ion)?|crashed|killed|interrupted|timeout|timed out|out of memory|no space|aborted|wrapped around|missing)\b/i;
+  /\b(?:error|errno|errcode|fatal|critical|fail(?:ed|ure|s)?|denied|can't|cannot|could ?n[o']t|unable|not found|no such|invalid|unknown|refused|lost|gone away|corrupt(?:ed|ion)?|crashed|killed|interrupted|timeout|timed out|out of memory|no space|aborted|wrapped around|missing|unavailable|terminate called)\b/i;
 
-const VERBOSE_FAMILIES: ReadonlySet<ToolFamily> = new Set(['physical', 'mydumper', 'check']);
+// A program the classifier does not know (mysqlpump, mariadb-import, a wrapper script) may print
+// progress too: only a line that says it is an error counts.
+const VERBOSE_FAMILIES: ReadonlySet<ToolFamily> = new Set(['physical', 'mydumper', 'check', 'other']);
 
 // In order: `Got error: 1045:` (mysqldump DB_error), `Error 2013:` (row fetch), `ERROR 1045 (28000):`
 // (mysql client), `Couldn't execute '...': message (1142)`, `Error: 1045` / `error code 1045` /
 // `(errno: 1045)` (mydumper, xtrabackup). The parenthesised form only takes four digits at the end
 // of the line, so an OS errno such as `(111)` or Windows' `(10061)` is never read as a code.
 const CODE_FORMATS: readonly RegExp[] = [
+  // the client's --show-warnings: `Warning (Code 1366): …`
+  /^(?:Warning|Error|Note) \(Code (\d+)\):/,
   // MariaDB Connector/C 3.4 wraps a server error that came before TLS was up: the inner one is the cause.
   /cannot be verified: (\d+) - /,
   /\bGot error: (\d+):/,
@@ -67,7 +72,7 @@ const PROGRAM_PREFIX = /^[\w.-]+: /;
  * continues the one before (mydumper), and so does an unprefixed line after a warning that says
  * nothing of an error (mysqldump 8.4's two-line GTID warning).
  */
-export function readStderr(text: string | undefined, family: ToolFamily = 'other'): StderrLines {
+export function readStderr(text: string | undefined, family: ToolFamily = 'unnamed'): StderrLines {
   const out: StderrLines = { errors: [], notes: [] };
   let previousIsNote = false;
   for (const raw of text?.split(/\r?\n/) ?? []) {
@@ -88,7 +93,7 @@ function isErrorLine(line: string, family: ToolFamily): boolean {
 }
 
 /** Stderr lines that report a problem, in order, with their error code if any. */
-export function errorLines(text: string | undefined, family: ToolFamily = 'other'): ErrorLine[] {
+export function errorLines(text: string | undefined, family: ToolFamily = 'unnamed'): ErrorLine[] {
   return readStderr(text, family).errors;
 }
 

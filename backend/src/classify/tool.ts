@@ -13,7 +13,10 @@ export type ToolFamily =
   | 'client'
   /** mysqlcheck / mariadb-check: reports each table's state on stdout (`error    : Corrupt`) */
   | 'check'
-  | 'other';
+  /** a program the classifier does not know by name */
+  | 'other'
+  /** no program named: the agent's own messages, or a bare log line */
+  | 'unnamed';
 
 export interface ToolId {
   /** The program name as given, without path or version, e.g. `mysqldump`. */
@@ -22,17 +25,26 @@ export interface ToolId {
 }
 
 const FAMILIES: readonly [RegExp, ToolFamily][] = [
-  [/^(?:mysqldump|mariadb-dump|mysqlpump)$/, 'dump'],
+  [/^(?:mysqldump|mariadb-dump)$/, 'dump'],
   [/^(?:mydumper|myloader)$/, 'mydumper'],
   [/^(?:mariadb-backup|mariabackup|xtrabackup|innobackupex|xbstream|mbstream)$/, 'physical'],
   [/^(?:mysql|mariadb)$/, 'client'],
   [/^(?:mysqlcheck|mariadb-check)$/, 'check'],
 ];
 
+const programOf = (word: string): string => word.slice(word.lastIndexOf('/') + 1).replace(/\.exe$/i, '');
+const familyOf = (name: string): ToolFamily | undefined => FAMILIES.find(([pattern]) => pattern.test(name.toLowerCase()))?.[1];
+
+/**
+ * The program the evidence is about: the first word, or, when that is a wrapper (`bash -c '…'`,
+ * `timeout 60 …`, `nice …`), the first program of a known family after it.
+ */
 export function toolOf(tool: string | undefined): ToolId {
-  const first = (tool ?? '').trim().split(/[\s(]/, 1)[0] ?? '';
-  const name = first.slice(first.lastIndexOf('/') + 1).replace(/\.exe$/i, '');
-  const lower = name.toLowerCase();
-  const family = FAMILIES.find(([pattern]) => pattern.test(lower))?.[1] ?? 'other';
-  return { name, family };
+  const words = (tool ?? '').trim().split(/[\s('"|;&]+/).filter(Boolean).map(programOf);
+  const name = words[0] ?? '';
+  if (name === '') return { name, family: 'unnamed' };
+  const family = familyOf(name);
+  if (family) return { name, family };
+  const inner = words.slice(1).find((w) => familyOf(w));
+  return inner ? { name: inner, family: familyOf(inner)! } : { name, family: 'other' };
 }

@@ -1,5 +1,7 @@
-// The dump scanner's own speed, without a database: a synthetic dump (bench/syntheticDump.ts) read
-// in pipe-sized chunks and scanned in this process, with sha256 of the same chunks for scale.
+// The dump scanner's and the grammar validator's own speed, without a database: a synthetic dump
+// (bench/syntheticDump.ts) read in pipe-sized chunks and scanned by each in this process, with
+// sha256 of the same chunks for scale. The scanner is what a backup runs; the validator is what
+// `verify --level parse` runs.
 // Standalone: `node --import tsx bench/scanSpeed.ts [--size-mb 200] [--runs 5] [--chunk-kb 64] [--fresh]`
 // keeps the generated file in the temp folder between invocations, so the scanner can be iterated on.
 import { createHash } from 'node:crypto';
@@ -8,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DumpValidator } from '../backend/src/dumpfile/grammar.js';
 import { DumpScanner, type ScanSummary } from '../backend/src/dumpfile/scanner.js';
 import { stats, type Stats } from './measure.js';
 import { type SyntheticDump, writeSyntheticDump } from './syntheticDump.js';
@@ -30,8 +33,10 @@ export interface ScanSpeed {
   generateSeconds: number | null;
   /** scanner MB/s of each run, in order (the first includes the JIT warming up) */
   scanMbPerSecond: number[];
+  validateMbPerSecond: number[];
   sha256MbPerSecond: number[];
   scan: Stats;
+  validate: Stats;
   sha256: Stats;
 }
 
@@ -60,12 +65,14 @@ export function prepareDump(o: Pick<ScanSpeedOptions, 'file' | 'sizeMb' | 'fresh
   return { dump, seconds: (performance.now() - started) / 1000 };
 }
 
-/** One pass over the file: the scanner's and sha256's time on the same chunks, read outside the clocks. */
-function scanOnce(file: string, chunkBytes: number): { scanSeconds: number; hashSeconds: number; summary: ScanSummary } {
+/** One pass over the file: the scanner's, the validator's and sha256's time on the same chunks, read outside the clocks. */
+function scanOnce(file: string, chunkBytes: number): { scanSeconds: number; validateSeconds: number; hashSeconds: number; summary: ScanSummary; validated: ScanSummary; problems: number } {
   const fd = openSync(file, 'r');
   const scanner = new DumpScanner();
+  const validator = new DumpValidator();
   const hash = createHash('sha256');
   let scanNs = 0n;
+  let validateNs = 0n;
   let hashNs = 0n;
   try {
     for (;;) {
@@ -77,15 +84,28 @@ function scanOnce(file: string, chunkBytes: number): { scanSeconds: number; hash
       const t0 = process.hrtime.bigint();
       scanner.write(chunk);
       const t1 = process.hrtime.bigint();
+      validator.write(chunk);
+      const t2 = process.hrtime.bigint();
       hash.update(chunk);
-      hashNs += process.hrtime.bigint() - t1;
+      hashNs += process.hrtime.bigint() - t2;
+      validateNs += t2 - t1;
       scanNs += t1 - t0;
     }
     const t0 = process.hrtime.bigint();
     const summary = scanner.end();
-    scanNs += process.hrtime.bigint() - t0;
+    const t1 = process.hrtime.bigint();
+    const v = validator.end();
+    validateNs += process.hrtime.bigint() - t1;
+    scanNs += t1 - t0;
     hash.digest();
-    return { scanSeconds: Number(scanNs) / 1e9, hashSeconds: Number(hashNs) / 1e9, summary };
+    return {
+      scanSeconds: Number(scanNs) / 1e9,
+      validateSeconds: Number(validateNs) / 1e9,
+      hashSeconds: Number(hashNs) / 1e9,
+      summary,
+      validated: v.summary,
+      problems: v.problems.length,
+    };
   } finally {
     closeSync(fd);
   }
@@ -106,15 +126,31 @@ function checkSummary(summary: ScanSummary, dump: SyntheticDump): void {
 export function measureScanSpeed(o: ScanSpeedOptions): ScanSpeed {
   const { dump, seconds } = prepareDump(o);
   const scanMbPerSecond: number[] = [];
+  const validateMbPerSecond: number[] = [];
   const sha256MbPerSecond: number[] = [];
   for (let run = 0; run < o.runs; run++) {
     const r = scanOnce(o.file, o.chunkBytes);
     checkSummary(r.summary, dump);
+    checkSummary(r.validated, dump);
+    if (r.problems > 0) throw new Error(`the validator found ${r.problems} grammar problem(s) in the generated dump`);
     scanMbPerSecond.push(dump.bytes / 1e6 / r.scanSeconds);
+    validateMbPerSecond.push(dump.bytes / 1e6 / r.validateSeconds);
     sha256MbPerSecond.push(dump.bytes / 1e6 / r.hashSeconds);
-    o.log(`run ${run + 1}/${o.runs}: scanner ${scanMbPerSecond.at(-1)!.toFixed(0)} MB/s, sha256 ${sha256MbPerSecond.at(-1)!.toFixed(0)} MB/s`);
+    o.log(
+      `run ${run + 1}/${o.runs}: scanner ${scanMbPerSecond.at(-1)!.toFixed(0)} MB/s, validator ${validateMbPerSecond.at(-1)!.toFixed(0)} MB/s, ` +
+        `sha256 ${sha256MbPerSecond.at(-1)!.toFixed(0)} MB/s`,
+    );
   }
-  return { dump, generateSeconds: seconds, scanMbPerSecond, sha256MbPerSecond, scan: stats(scanMbPerSecond), sha256: stats(sha256MbPerSecond) };
+  return {
+    dump,
+    generateSeconds: seconds,
+    scanMbPerSecond,
+    validateMbPerSecond,
+    sha256MbPerSecond,
+    scan: stats(scanMbPerSecond),
+    validate: stats(validateMbPerSecond),
+    sha256: stats(sha256MbPerSecond),
+  };
 }
 
 export function removeDump(file: string): void {
@@ -140,7 +176,8 @@ function main(): void {
   const r = measureScanSpeed({ sizeMb, runs, chunkBytes, file, fresh: values.fresh, log });
   console.log(
     `${(r.dump.bytes / 1e6).toFixed(1)} MB in ${chunkBytes / 1024} KiB chunks: scanner median ${r.scan.median.toFixed(0)} MB/s ` +
-      `(${r.scan.min.toFixed(0)}–${r.scan.max.toFixed(0)}), sha256 median ${r.sha256.median.toFixed(0)} MB/s`,
+      `(${r.scan.min.toFixed(0)}–${r.scan.max.toFixed(0)}), validator median ${r.validate.median.toFixed(0)} MB/s ` +
+      `(${r.validate.min.toFixed(0)}–${r.validate.max.toFixed(0)}), sha256 median ${r.sha256.median.toFixed(0)} MB/s`,
   );
 }
 

@@ -132,10 +132,16 @@ describe('warden serve: HTTP API', () => {
     const lint = spawnSync('promtool', ['check', 'metrics'], { input: scrape, encoding: 'utf8' });
     expect(lint.status, lint.stdout + lint.stderr).toBe(0);
 
-    // The newest verified backup is never deleted; another one is, and its space is reported.
+    // The newest verified backup is never deleted, nor the newest successful one though nothing
+    // verified it (verifyAfterBackup: none); another one is, and its space is reported.
     const keep = await request(s, 'DELETE', `/api/v1/backups/${first.id}`);
     expect(keep.status).toBe(409);
     expect(keep.json.error.message).toMatch(/newest verified/);
+    const newest = await request(s, 'DELETE', `/api/v1/backups/${second.id}`);
+    expect(newest.status, newest.text).toBe(409);
+    expect(newest.json).toEqual({ error: { code: 'conflict', message: `backup ${second.id} is the newest successful backup of target "shop"; it is never deleted` } });
+    expect(existsSync(path.join(ws.repository, 'shop', second.id))).toBe(true);
+    const third = await backUp(s);
     const del = await request(s, 'DELETE', `/api/v1/backups/${second.id}`);
     expect(del.status, del.text).toBe(200);
     expect(del.json).toEqual({ deleted: second.id, freedBytes: expect.any(Number) });
@@ -143,7 +149,9 @@ describe('warden serve: HTTP API', () => {
     expect(existsSync(path.join(ws.repository, 'shop', second.id))).toBe(false);
     expect((await request(s, 'GET', `/api/v1/backups/${second.id}`)).status).toBe(404);
     const t = await request(s, 'GET', '/api/v1/targets/shop');
-    expect(t.json).toMatchObject({ lastSuccess: { id: first.id }, lastVerified: { id: first.id, verification: { level: 'checksum', ok: true } } });
+    expect(t.json).toMatchObject({ lastSuccess: { id: third.id }, lastVerified: { id: first.id, verification: { level: 'checksum', ok: true } } });
+    // A failed run is evidence, not a backup: it may go.
+    expect((await request(s, 'DELETE', `/api/v1/backups/${failed.id}`)).status).toBe(200);
     await s.stop();
   });
 

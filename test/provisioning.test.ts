@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { allowedHosts, hostOfHeader } from '../backend/src/api/hosts.js';
 import { parseConfig } from '../backend/src/config/load.js';
 import { SEVERITIES } from '../backend/src/classify/classes.js';
 import { agentsFromJsonData, tokenKey, urlKey, type AppJsonData } from '../src/api/settings.js';
@@ -38,8 +39,27 @@ const service = (name: string) => {
   return found;
 };
 
-/** Compose's `${VAR:-default}` with nothing set in the shell: the default. */
-const composeDefault = (value: string) => value.replace(/\$\{(\w+):-([^}]*)\}/g, (_, _name: string, fallback: string) => fallback);
+/** What the shell gives Compose: the secrets it demands, nothing else. */
+const SHELL_ENV: Record<string, string> = {
+  WARDEN_API_TOKEN: 'token-from-the-shell',
+  SHOP_DB_PASSWORD: 'db-password-from-the-shell',
+  MYSQL_ROOT_PASSWORD: 'root-password-from-the-shell',
+  GRAFANA_ADMIN_PASSWORD: 'grafana-password-from-the-shell',
+};
+
+/**
+ * Compose's interpolation: `${VAR:-default}` (the default when unset or empty), `${VAR:?message}`
+ * (refuses to start when unset or empty), `${VAR}`.
+ */
+function composeInterpolate(value: string, shell: Record<string, string> = SHELL_ENV): string {
+  return value.replace(/\$\{(\w+)(?:(:-|:\?)([^}]*))?\}/g, (_, name: string, op: string | undefined, arg: string) => {
+    const set = shell[name];
+    if (set) return set;
+    if (op === ':?') throw new Error(`required variable ${name} is missing a value: ${arg}`);
+    return op === ':-' ? arg : '';
+  });
+}
+const composeDefault = (value: string) => composeInterpolate(value);
 
 /** Bind mounts as [host path, container path]; named volumes are skipped. */
 function bindMounts(svc: Service): Array<[string, string]> {
@@ -121,6 +141,40 @@ describe('docker-compose.yml', () => {
     // Agent and Grafana share one token; Grafana reaches the agent by its service name.
     expect(service('agent').environment!.WARDEN_API_TOKEN).toBe(grafana.environment!.WARDEN_API_TOKEN);
     expect(grafanaEnv.WARDEN_AGENT_URL).toBe('http://agent:9207');
+  });
+
+  it('ships no secret: the token, the passwords and the Grafana admin password must come from the shell or .env', () => {
+    const secrets: Array<[string, string]> = [
+      ['agent', 'WARDEN_API_TOKEN'],
+      ['grafana', 'WARDEN_API_TOKEN'],
+      ['agent', 'SHOP_DB_PASSWORD'],
+      ['mysql', 'SHOP_DB_PASSWORD'],
+      ['mysql', 'MYSQL_ROOT_PASSWORD'],
+      ['grafana', 'GF_SECURITY_ADMIN_PASSWORD'],
+    ];
+    for (const [svc, key] of secrets) {
+      const value = String(service(svc).environment?.[key]);
+      expect(value, `${svc}.${key}`).toMatch(/^\$\{\w+:\?[^}]+\}$/);
+      expect(() => composeInterpolate(value, {}), `${svc}.${key}`).toThrow(/required variable \w+ is missing a value: .*\.env/);
+      expect(() => composeInterpolate(value, { ...SHELL_ENV, [value.slice(2).split(':')[0]!]: '' })).toThrow(/required variable/);
+    }
+    // No default anywhere in the file may stand in for one of them.
+    const raw = read('docker-compose.yml');
+    for (const name of Object.keys(SHELL_ENV)) expect(raw, name).not.toMatch(new RegExp(`\\$\\{${name}:-`));
+    expect(raw).not.toMatch(/change-me|rootpw|backup-pw/);
+  });
+
+  it("lets the agent answer to the name Grafana and Prometheus use for it, and to no other", () => {
+    const agent = service('agent');
+    const cmd = JSON.parse(/^CMD (.*)$/m.exec(read('Dockerfile'))![1]!) as string[];
+    const listen = cmd[cmd.indexOf('--listen') + 1]!;
+    const agentConfig = parseConfig(read('docker/warden.yaml'), 'docker/warden.yaml', Object.fromEntries(Object.entries(agent.environment ?? {}).map(([k, v]) => [k, composeDefault(String(v))])));
+    const hosts = allowedHosts(listen.replace(/:\d+$/, ''), agentConfig.api.allowedHosts);
+    const allows = (host: string) => hosts.has(hostOfHeader(host) ?? '');
+    expect(allows(new URL(grafanaEnv.WARDEN_AGENT_URL!).host)).toBe(true);
+    const scrape = yamlOf<{ scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> }>('provisioning/prometheus/prometheus.yml');
+    for (const target of scrape.scrape_configs.find((j) => j.job_name === 'warden')!.static_configs.flatMap((c) => c.targets)) expect(allows(target), target).toBe(true);
+    expect(allows('evil.example:9207')).toBe(false);
   });
 });
 

@@ -280,6 +280,23 @@ describe('warden verify --level parse catches', () => {
     expect((await check(removed)).problems).toEqual([expect.objectContaining({ kind: 'row-count', table: 'shop.orders' })]);
   });
 
+  it('SQL only the grammar refuses, checksums and row counts intact: named by file, byte, table and what was expected', async () => {
+    const cases: [string, (s: string) => string, RegExp][] = [
+      ['a stray byte between statements', (s) => s.replace('UNLOCK TABLES;\n', 'UNLOCK TABLES;\n)\n'), /^dump\.sql\.zst: byte \d+: expected a token|^dump\.sql\.zst: byte \d+: expected a statement/],
+      ['a statement head written twice', (s) => s.replace('INSERT INTO `customers` VALUES', 'INSERT INTO `customers` VALUES INSERT INTO `customers` VALUES'), /in the rows of shop\.customers\): expected "\(" opening the first tuple/],
+      ['a value lost from a row', (s) => s.replace(/\(1,'([^']*)','customer1@example\.com',/, "(1,'$1',"), /in the rows of shop\.customers\): expected 5 values in each row \(the columns of shop\.customers\), found 4 values/],
+      ['a broken number', (s) => s.replace(/,(-?\d+)\.(\d\d)\),/, ',$1.$2.0),'), /expected "," or "\)" after a value/],
+    ];
+    for (const [what, edit, detail] of cases) {
+      const copy = copyBackup(backups.zstd);
+      editSql(copy, edit);
+      expect((await check(copy, 'checksum')).ok, what).toBe(true);
+      const r = await check(copy);
+      expect(r.kinds, what).toEqual(['grammar']);
+      expect(r.problems[0]!.detail, what).toMatch(detail);
+    }
+  });
+
   it('a corrupt data file of a per-table backup, named', async () => {
     const copy = copyBackup(backups.perTable);
     const data = readManifest(copy).files.find((f) => f.table === 'shop.order_items')!;

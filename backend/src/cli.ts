@@ -2,7 +2,7 @@
 // the scheduler call.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { type CommandResult, EXIT } from './commands/output.js';
+import { type CommandResult, EXIT, terminalSafe } from './commands/output.js';
 // Each command's module is imported when it runs: a backup does not load the HTTP server, the
 // metrics registry or the restore code, which keeps start-up time and memory down.
 import { mainLogger, setLogLevel } from './log.js';
@@ -138,11 +138,11 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     mainLogger().error({ err }, 'unexpected error');
-    process.stderr.write(`warden: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(terminalSafe(`warden: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`));
     return EXIT.failed;
   }
   const r = result as CommandResult | null;
   if (!r) return EXIT.ok;
-  process.stdout.write(r.output);
+  process.stdout.write(terminalSafe(r.output));
   return r.exitCode;
 }

@@ -1,7 +1,8 @@
 // Issue "Verification and restore": how fast `warden verify --level parse` reads a backup (MB/s of
-// SQL, and against the time the backup took), what `warden restore` costs over piping the very
-// same dump into the mariadb client by hand, and how much a per-table backup restored in parallel
-// gains over that. Side by side on one server, alternating.
+// SQL, and against the time the backup took), side by side with the same pass made with the
+// previous scanner instead of the grammar validator; what `warden restore` costs over piping the
+// very same dump into the mariadb client by hand, and how much a per-table backup restored in
+// parallel gains over that. Side by side on one server, alternating.
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -10,19 +11,21 @@ import { type BenchContext, describeDataset, MAIN_DATABASE, type Section, tcpArg
 import { alternate, measureNode, measurePipeline, type Measurement, shellQuote, stats, which } from '../measure.js';
 import { fmt, markdownTable, type Table, textTable } from '../results.js';
 
-const VARIANTS = ['backup', 'verify', 'decompress', 'restore', 'restorePerTable', 'pipe'] as const;
+const VARIANTS = ['backup', 'verify', 'scannerPass', 'validatorPass', 'decompress', 'restore', 'restorePerTable', 'pipe'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 const LABEL: Record<Variant, string> = {
   backup: '(a) warden backup',
   verify: '(b) warden verify --level parse',
+  scannerPass: '(b1) the same pass, previous scanner',
+  validatorPass: '(b2) the same pass, grammar validator',
   decompress: '(c) zstd -dc > /dev/null',
   restore: '(d) warden restore',
   restorePerTable: '(e) warden restore, per-table backup, parallel 2',
   pipe: '(f) zstd -dc | mariadb',
 };
 
-const TARGETS = { parseMbPerSecond: 200, verifyVsBackup: 0.5, restoreVsPipe: 1.1, perTableVsPipe: 1 };
+const TARGETS = { parseMbPerSecond: 300, verifyVsBackup: 0.5, restoreVsPipe: 1.1, perTableVsPipe: 1 };
 const RESTORED = 'bench_restored';
 const RESTORED_PER_TABLE = 'bench_restored_pt';
 const PIPED = 'bench_piped';
@@ -79,6 +82,7 @@ export const section: Section = {
   async run(ctx) {
     const { server, dataset } = await ctx.main();
     const cli = path.join(ctx.repoRoot, 'backend', 'bin', 'warden.js');
+    const parsePass = path.join(ctx.repoRoot, 'bench', 'parse-pass.mjs');
     const config = await writeConfig(ctx, server);
     const warden = async (args: string[]) => {
       const m = await measureNode([cli, ...args, '--config', config, '--json'], { cwd: ctx.repoRoot });
@@ -114,6 +118,14 @@ export const section: Section = {
         case 'verify': {
           const { m, out } = await warden(['verify', dir, '--level', 'parse']);
           if (out.ok !== true) throw new Error(`warden verify failed: ${JSON.stringify(out.problems)}`);
+          return sample(m, m.node.cpuSeconds);
+        }
+        case 'scannerPass':
+        case 'validatorPass': {
+          const mode = v === 'scannerPass' ? 'scanner' : 'validator';
+          const m = await measureNode([parsePass, mode, dumpPath], { cwd: ctx.repoRoot });
+          const out = JSON.parse(m.stdout) as { rawBytes: number; problems: number; failure: string | null };
+          if (out.rawBytes !== rawBytes || out.problems !== 0 || out.failure) throw new Error(`parse pass (${mode}) failed: ${m.stdout}`);
           return sample(m, m.node.cpuSeconds);
         }
         case 'decompress':
@@ -173,7 +185,11 @@ export const section: Section = {
         perTableVsPipe < TARGETS.perTableVsPipe,
       ],
     ];
-    const context = `verify --level parse took ${fmt.ratio(vsDecompress)} the time of decompressing the file alone (c), node start-up included.`;
+    const passRatio = wall.validatorPass.median / wall.scannerPass.median;
+    const context =
+      `verify --level parse took ${fmt.ratio(vsDecompress)} the time of decompressing the file alone (c), node start-up included. ` +
+      `The same pass with the grammar validator (b2) took ${fmt.ratio(passRatio)} the time of the pass with the previous scanner (b1), ` +
+      `${(rawBytes / 1e6 / wall.validatorPass.median).toFixed(0)} against ${(rawBytes / 1e6 / wall.scannerPass.median).toFixed(0)} MB/s of SQL.`;
     const targets: Table = { headers: ['target', 'measured', 'limit', 'verdict'], rows: checks.map(([a, b, c, ok]) => [a, b, c, fmt.verdict(ok)]) };
 
     const notes = [
@@ -187,7 +203,7 @@ export const section: Section = {
       '',
       describeDataset(dataset),
       '',
-      `### Wall and CPU time (${fmt.count(ctx.runs, 'run')} of each, order abcdef, fedcba, …)`,
+      `### Wall and CPU time (${fmt.count(ctx.runs, 'run')} of each, order a, b, b1, b2, c, d, e, f, then reversed, …)`,
       '',
       markdownTable(timing),
       '',
@@ -200,7 +216,9 @@ export const section: Section = {
       '### Commands',
       '',
       `- (a) \`warden backup --target bench --json\` (zstd -3, \`verifyAfterBackup: none\`), each backup deleted after its run`,
-      '- (b) `warden verify DIR --level parse --json`: sha256 of the stored file, `zstd -d`, every statement scanned and every row counted',
+      '- (b) `warden verify DIR --level parse --json`: sha256 of the stored file, `zstd -d`, every statement checked against the dump grammar and every row counted',
+      '- (b1) `node bench/parse-pass.mjs scanner dump.sql.zst`: the same pass (sha256, `zstd -d`) through the previous scanner, which a backup still runs; plain node over the compiled agent, no CLI',
+      '- (b2) `node bench/parse-pass.mjs validator dump.sql.zst`: the same harness through the grammar validator',
       '- (c) `zstd -dcq dump.sql.zst > /dev/null`: the floor for reading the backup at all',
       `- (d) \`warden restore DIR --target dest --database ${RESTORED} --json\` on the same server (root over TCP), then \`DROP DATABASE\``,
       `- (e) \`warden restore DIR --target dest --database ${RESTORED_PER_TABLE} --parallel ${PARALLEL} --json\` of a per-table backup of the same data ` +

@@ -31,6 +31,12 @@ describe('AgentClient', () => {
     expect(calls[0]!.url).toBe('/api/plugin-proxy/warden-mysqlbackup-app/agent/5/healthz');
   });
 
+  it('reads what the agent says about itself', async () => {
+    const about = { version: '0.1.0', configFile: '/etc/warden/warden.yaml', startedAt: '2025-03-01T11:00:00.000Z' };
+    mockBackendSrv({ [`GET ${agentPath('/api/v1/agent')}`]: ok(about) });
+    expect(await client.agentInfo()).toEqual(about);
+  });
+
   it('passes only the filters that are set', async () => {
     const calls = mockBackendSrv({ [`GET ${agentPath('/api/v1/backups')}`]: ok({ backups: [backup()] }) });
     await client.listBackups({ target: 'shop', status: undefined, limit: 50 });
@@ -97,6 +103,21 @@ describe('errors', () => {
     const err = await failure(client.startBackup('shop'));
     expect(err.kind).toBe('forbidden');
     expect(describeError(err).hint).toMatch(/Editor/);
+  });
+
+  it('says which role deleting needs when Grafana refuses it', async () => {
+    mockBackendSrv({ [`DELETE ${agentPath('/api/v1/backups/b1')}`]: status(403, { message: 'plugin proxy route access denied' }) });
+    expect(describeError(await failure(client.deleteBackup('b1'))).hint).toMatch(/deleting needs the Admin role/);
+  });
+
+  it("explains the agent's 421: the agent URL uses a host name the agent does not answer to", async () => {
+    mockBackendSrv({ [TARGETS]: agentError(421, 'misdirected', 'this agent does not answer to the host name in the request; …') });
+    const err = await failure(client.listTargets());
+    expect(err.kind).toBe('misdirected');
+    expect(describeError(err, AGENT)).toEqual({
+      title: 'Agent "db-host-1" does not answer to the host name 10.0.0.5',
+      hint: "Add 10.0.0.5 to api.allowedHosts in the agent's configuration and restart it, or use a URL with a name it answers to.",
+    });
   });
 
   it("tells the agent's 404 from Grafana's missing route", async () => {

@@ -9,6 +9,7 @@ import type { AgentConfig, AppJsonData } from './settings';
 import {
   AGENT_EVENT_TYPES,
   type AgentEvent,
+  type AgentInfo,
   type BackupFilter,
   type BackupSummary,
   type LogLine,
@@ -40,6 +41,11 @@ export class AgentClient {
 
   health(): Promise<{ status: string }> {
     return request({ url: this.url('/healthz') });
+  }
+
+  /** Its version and configuration file; agents older than the plugin answer 404. */
+  agentInfo(): Promise<AgentInfo> {
+    return request({ url: this.url('/api/v1/agent') });
   }
 
   async listTargets(): Promise<TargetInfo[]> {

@@ -6,6 +6,7 @@ export type AgentErrorKind =
   | 'unreachable'
   | 'unauthorized'
   | 'forbidden'
+  | 'misdirected'
   | 'not_configured'
   | 'not_found'
   | 'conflict'
@@ -40,6 +41,7 @@ export function toAgentError(err: unknown): AgentError {
   if (status <= 0 || status === 502 || status === 504) return new AgentError('unreachable', message, status);
   if (status === 401) return new AgentError('unauthorized', message, status);
   if (status === 403) return new AgentError('forbidden', message, status);
+  if (status === 421 && agentError) return new AgentError('misdirected', message, status);
   if (status === 404) return new AgentError(agentError ? 'not_found' : 'not_configured', message, status);
   if (status === 409) return new AgentError('conflict', message, status, body.id);
   if (status === 400 || status === 413) return new AgentError('bad_request', message, status);
@@ -76,8 +78,16 @@ export function describeError(err: unknown, agent?: AgentConfig): ErrorText {
     case 'forbidden':
       return {
         title: 'Your role does not allow this',
-        hint: 'Starting backups, verifying and deleting need the Editor role in this organization. Ask an admin.',
+        hint: 'Starting backups and verifying need the Editor role in this organization, deleting needs the Admin role. Ask an admin.',
       };
+    case 'misdirected': {
+      // The agent checks the Host header against its allow-list (DNS rebinding); Grafana sends the URL's host.
+      const host = hostOf(agent?.url) ?? "the agent URL's host name";
+      return {
+        title: `${capitalize(name)} does not answer to the host name ${host}`,
+        hint: `Add ${host} to api.allowedHosts in the agent's configuration and restart it, or use a URL with a name it answers to.`,
+      };
+    }
     case 'not_configured':
       return {
         title: `${capitalize(name)} is not configured in Grafana`,
@@ -95,3 +105,11 @@ export function describeError(err: unknown, agent?: AgentConfig): ErrorText {
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function hostOf(url: string | undefined): string | null {
+  try {
+    return url ? new URL(url).hostname : null;
+  } catch {
+    return null;
+  }
+}

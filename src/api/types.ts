@@ -179,6 +179,14 @@ export interface StartedRun {
   level?: VerifyLevel;
 }
 
+/** GET /api/v1/agent */
+export interface AgentInfo {
+  version: string;
+  /** absolute path of the configuration file the agent loaded */
+  configFile: string;
+  startedAt: string;
+}
+
 /** Server-sent events of GET /api/v1/events */
 export type AgentEvent =
   | { type: 'run-started'; id: string; target: string; kind: RunKind; startedAt: string }

@@ -8,12 +8,15 @@ import { confirmDialog, isDisabled, renderApp, setRole } from '../test/render';
 const ID = '20250301T100000Z-shop';
 const MANIFEST = `GET ${agentPath(`/api/v1/backups/${ID}`)}`;
 const LOG_URL = `GET ${agentPath(`/api/v1/backups/${ID}/log`)}`;
+const AGENT_INFO = `GET ${agentPath('/api/v1/agent')}`;
+const CONFIG = '/etc/warden/warden.yaml';
+const ABOUT = ok({ version: '0.1.0', configFile: CONFIG, startedAt: '2025-03-01T11:00:00.000Z' });
 
 describe('Backup details page', () => {
   beforeEach(() => setRole('Editor'));
 
   it('shows the manifest: tables with rows, binlog, versions, attempts, log and restore command', async () => {
-    mockBackendSrv({ [MANIFEST]: ok(manifest()), [LOG_URL]: ok({ lines: LOG }) });
+    mockBackendSrv({ [MANIFEST]: ok(manifest()), [LOG_URL]: ok({ lines: LOG }), [AGENT_INFO]: ABOUT });
     renderApp(`backup/0/${ID}`);
     const tables = await screen.findByRole('region', { name: 'Tables (2)' });
     expect(within(tables).getByText('shop.orders')).toBeInTheDocument();
@@ -22,8 +25,27 @@ describe('Backup details page', () => {
     expect(screen.getByText(/10\.11\.6-MariaDB/)).toBeInTheDocument();
     expect(within(screen.getByRole('region', { name: 'Attempts (2)' })).getByText('connection')).toBeInTheDocument();
     expect(await screen.findByText('backup published')).toBeInTheDocument();
-    expect(screen.getByText(`warden restore ${ID} --target shop --database shop`)).toBeInTheDocument();
+    expect(
+      await screen.findByText(`warden restore -c ${CONFIG} --target shop --source-database shop --database shop_restored ${ID}`),
+    ).toBeInTheDocument();
     expect(screen.getByText(/Verification at level parse passed/)).toBeInTheDocument();
+  });
+
+  it('marks the config file as a placeholder when the agent cannot say where it is (an older agent)', async () => {
+    mockBackendSrv({ [MANIFEST]: ok(manifest()), [LOG_URL]: ok({ lines: LOG }), [AGENT_INFO]: agentError(404, 'not_found', 'no such endpoint') });
+    renderApp(`backup/0/${ID}`);
+    expect(
+      await screen.findByText(`warden restore -c '<config file of the agent>' --target shop --source-database shop --database shop_restored ${ID}`),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/did not say where its configuration file is/)).toBeInTheDocument();
+  });
+
+  it('offers Delete to Admins only: Grafana refuses the route to anyone else', async () => {
+    mockBackendSrv({ [MANIFEST]: ok(manifest()), [LOG_URL]: ok({ lines: LOG }), [AGENT_INFO]: ABOUT });
+    renderApp(`backup/0/${ID}`);
+    const remove = await screen.findByRole('button', { name: /delete/i });
+    expect(isDisabled(remove)).toBe(true);
+    expect(isDisabled(screen.getByRole('button', { name: /verify/i }))).toBe(false);
   });
 
   it('shows why a failed run failed', async () => {
@@ -55,6 +77,7 @@ describe('Backup details page', () => {
   });
 
   it('deletes after confirmation and returns to the list', async () => {
+    setRole('Admin');
     mockBackendSrv({
       [MANIFEST]: ok(manifest()),
       [LOG_URL]: ok({ lines: LOG }),

@@ -17,6 +17,7 @@ import { TablesTable } from '../components/TablesTable/TablesTable';
 import { VerifyControls } from '../components/VerifyControls/VerifyControls';
 import { appUrl, ROUTES } from '../constants';
 import { useAgents, useClient } from '../data/agents';
+import { useAsync } from '../data/useAsync';
 import { useBackupDetails } from '../data/useBackups';
 import { formatDuration, formatRelative } from '../utils/format';
 import { AgentsGate } from './AgentsGate';
@@ -51,6 +52,9 @@ function Details({ agent, id }: { agent: AgentConfig; id: string }) {
   // The verification time before a verify was started: poll until the manifest records a new one.
   const [verifyingFrom, setVerifyingFrom] = useState<string | null>();
   const { manifest, log, reload } = useBackupDetails(client, id, verifyingFrom !== undefined);
+  // Only for the restore command: without it (an older agent, an error) the command has a placeholder.
+  const about = useAsync(() => client.agentInfo(), [client]);
+  const configFile = typeof about.value?.configFile === 'string' ? about.value.configFile : null;
   const m = manifest.value;
   if (verifyingFrom !== undefined && m && (m.verification?.at ?? null) !== verifyingFrom) setVerifyingFrom(undefined);
 
@@ -98,7 +102,11 @@ function Details({ agent, id }: { agent: AgentConfig; id: string }) {
       )}
       <VerificationResult manifest={m} />
       <Section title="Restore">
-        <RestoreCommand id={m.id} target={m.target} databases={m.databases} />
+        {about.loading ? (
+          <LoadingPlaceholder text="Asking the agent for its configuration file…" />
+        ) : (
+          <RestoreCommand id={m.id} target={m.target} databases={m.databases} configFile={configFile} />
+        )}
       </Section>
       <Section title="Backup">
         <BackupFacts manifest={m} />

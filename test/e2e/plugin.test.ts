@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRuleGroup, DATASOURCE_UID, RULE_FOLDER } from '../../src/alerting/grafanaRules.js';
 import { contactPoints, isWardenRoute, TEMPLATE, type PolicyRoute } from '../../src/alerting/notifications.js';
 import { ALERT_RULES } from '../../src/alerting/rules.js';
+import { restoreCommandLine } from '../../src/utils/shell.js';
 import { loadSampleShop } from '../harness/fixtures.js';
 import { useMariaDB } from '../harness/mariadb.js';
 import { lockTable } from '../helpers/faults.js';
@@ -179,7 +180,9 @@ describe('the built plugin in Chromium against warden serve', () => {
       const row = tables.getByRole('row').filter({ has: page.getByText(table.name, { exact: true }) });
       expect(await row.getByText(table.rows.toLocaleString('en-US'), { exact: true }).count(), table.name).toBe(1);
     }
-    expect(await page.getByText(`warden restore ${manifest.id} --target shop --database shop`).count()).toBe(1);
+    const { json: about } = await request(agent, 'GET', '/api/v1/agent');
+    const restore = restoreCommandLine({ id: manifest.id, target: 'shop', database: 'shop', configFile: about.configFile });
+    expect(await page.getByText(restore, { exact: true }).count()).toBe(1);
     expect(await page.getByRole('list', { name: 'Run log' }).getByRole('listitem').count()).toBeGreaterThan(0);
     await screenshot('backup-details');
   });

@@ -95,13 +95,16 @@ export async function request(
   return { status: res.status, headers: res.headers, text, json };
 }
 
-/** A request whose path is sent byte for byte (fetch would resolve `..` segments first). */
-export function rawGet(s: Served, path: string): Promise<{ status: number; text: string }> {
+/**
+ * A request whose path is sent byte for byte (fetch would resolve `..` segments first), with any
+ * headers, Host included (fetch would not send another).
+ */
+export function rawGet(s: Served, path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: s.port, path, method: 'GET' }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: s.port, path, method: 'GET', headers, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
+      res.on('end', () => resolve({ status: res.statusCode!, text, headers: res.headers }));
     });
     req.on('error', reject);
     req.end();

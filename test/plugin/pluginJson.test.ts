@@ -63,18 +63,38 @@ describe('plugin.json', () => {
     expect(read(path.join('src', dashboard.path)).uid).toBe(dashboard.uid);
   });
 
-  it('has one route pair per agent slot: reads for Viewers, everything else for Editors, token injected', () => {
+  it('has one route triple per agent slot: reads for Viewers, deletes for Admins, the rest for Editors, token injected', () => {
     const routes = app.routes as Route[];
-    expect(routes).toHaveLength(2 * MAX_AGENTS);
+    expect(routes).toHaveLength(3 * MAX_AGENTS);
     for (let slot = 0; slot < MAX_AGENTS; slot++) {
-      const [read, write] = routes.filter((r) => r.path === `agent/${slot}/*`);
       const common = {
         url: `{{ .JsonData.agent${slot}Url }}`,
         headers: [{ name: 'Authorization', content: `Bearer {{ .SecureJsonData.agent${slot}Token }}` }],
       };
-      // Grafana takes the first route whose method and path match: GET must come first.
-      expect(read).toEqual({ path: `agent/${slot}/*`, method: 'GET', reqRole: 'Viewer', ...common });
-      expect(write).toEqual({ path: `agent/${slot}/*`, method: '*', reqRole: 'Editor', ...common });
+      // Grafana compares `method` with the request's verb as one word: a comma-separated list
+      // (which the schema mentions) would match nothing.
+      expect(routes.filter((r) => r.path === `agent/${slot}/*`)).toEqual([
+        { path: `agent/${slot}/*`, method: 'GET', reqRole: 'Viewer', ...common },
+        { path: `agent/${slot}/*`, method: 'DELETE', reqRole: 'Admin', ...common },
+        { path: `agent/${slot}/*`, method: '*', reqRole: 'Editor', ...common },
+      ]);
+    }
+  });
+
+  it('lets each role do what the plugin offers it, as Grafana (11+) picks the first route whose method and path match', () => {
+    const ROLES = ['Viewer', 'Editor', 'Admin'];
+    /** pkg/api/pluginproxy: the first route matching method and path decides; its reqRole must be met. */
+    const rolesFor = (method: string, proxyPath: string) => {
+      const route = (app.routes as Route[]).find((r) => (r.method === '*' || r.method === method) && proxyPath.startsWith(r.path.replace(/\*$/, '')));
+      return route ? ROLES.slice(ROLES.indexOf(route.reqRole)) : [];
+    };
+    const backup = 'api/v1/backups/20261122T014512.345Z-3fa9';
+    for (let slot = 0; slot < MAX_AGENTS; slot++) {
+      const at = (p: string) => `agent/${slot}/${p}`;
+      expect(rolesFor('GET', at('api/v1/targets'))).toEqual(['Viewer', 'Editor', 'Admin']);
+      expect(rolesFor('POST', at('api/v1/targets/shop/backups'))).toEqual(['Editor', 'Admin']);
+      expect(rolesFor('POST', at(`${backup}/verify`))).toEqual(['Editor', 'Admin']);
+      expect(rolesFor('DELETE', at(backup))).toEqual(['Admin']);
     }
   });
 });

@@ -1,4 +1,5 @@
 // The agent's HTTP API (docs/api.md): /healthz, /readyz, /metrics and /api/v1.
+import { readFileSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import express, { type Express, type RequestHandler, Router } from 'express';
 import { requireToken } from './auth.js';
@@ -7,10 +8,20 @@ import type { ApiContext } from './context.js';
 import { cors } from './cors.js';
 import { errorHandler, notFound } from './errors.js';
 import { EventStream } from './events.js';
+import { allowedHosts, requireAllowedHost } from './hosts.js';
 import { targetsRouter } from './targets.js';
 
 const BODY_LIMIT = '16kb';
 const open: RequestHandler = (_req, _res, next) => next();
+
+/** package.json is three folders up from this module in the sources, the compiled tree and the bundle alike. */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** One line per request: method, path, status and time; never headers (they carry the token). */
 function requestLog(ctx: ApiContext): RequestHandler {
@@ -38,6 +49,7 @@ export function createApp(ctx: ApiContext): { app: Express; events: EventStream 
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
     next();
   });
+  app.use(requireAllowedHost(allowedHosts(ctx.listenHost, ctx.config.api.allowedHosts), ctx.log));
   app.use(cors(ctx.config.api.corsOrigins));
   app.use(requestLog(ctx));
 
@@ -61,6 +73,10 @@ export function createApp(ctx: ApiContext): { app: Express; events: EventStream 
   api.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? reads : auth)(req, res, next));
   api.use(express.json({ limit: BODY_LIMIT, type: 'application/json', strict: true }));
   api.get('/events', events.handler);
+  const about = { version: packageVersion(), configFile: ctx.config.file, startedAt: ctx.startedAt.toISOString() };
+  api.get('/agent', (_req, res) => {
+    res.json(about);
+  });
   api.use(targetsRouter(ctx));
   api.use(backupsRouter(ctx));
   app.use('/api/v1', api);

@@ -1,12 +1,11 @@
 // /api/v1/backups: the catalog (list, one manifest, its log), verification and deletion.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import { findBackup } from '../catalog/find.js';
 import { RUN_STATUSES } from '../catalog/manifest.js';
 import { LOG_FILE, MANIFEST_FILE } from '../catalog/paths.js';
-import { readManifest } from '../catalog/store.js';
+import { readManifest, readRunFile } from '../catalog/store.js';
 import { TARGET_NAME, VERIFY_LEVELS } from '../config/schema.js';
 import { deleteRun, deletionBlocker } from '../retention/expire.js';
 import { toSummary } from '../service/summaries.js';
@@ -27,12 +26,13 @@ const listQuery = z.strictObject({
 
 const verifyBody = z.strictObject({ level: z.enum(VERIFY_LEVELS) });
 
-/** Reads a file of a run folder; a run folder without it is a 404, never a 500. */
-async function readRunFile(dir: string, name: string, what: string): Promise<string> {
+/** Reads a file of a run folder; a missing one, or a symbolic link (never served), is a 404, never a 500. */
+async function serveRunFile(dir: string, name: string, what: string): Promise<string> {
   try {
-    return await readFile(path.join(dir, name), 'utf8');
+    return await readRunFile(path.join(dir, name));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new HttpError('not_found', `${what} not found`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP') throw new HttpError('not_found', `${what} not found`);
     throw err;
   }
 }
@@ -64,14 +64,14 @@ export function backupsRouter(ctx: ApiContext): Router {
   // The manifest exactly as stored: what the API serves and what is on disk never differ.
   router.get('/backups/:id', async (req, res) => {
     const { dir } = await locate(req.params.id);
-    const text = await readRunFile(dir, MANIFEST_FILE, 'manifest');
+    const text = await serveRunFile(dir, MANIFEST_FILE, 'manifest');
     JSON.parse(text); // a torn or foreign file is an internal error, not a manifest
     res.type('application/json').send(text);
   });
 
   router.get('/backups/:id/log', async (req, res) => {
     const { dir } = await locate(req.params.id);
-    const text = await readRunFile(dir, LOG_FILE, 'log');
+    const text = await serveRunFile(dir, LOG_FILE, 'log');
     const lines: unknown[] = [];
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;

@@ -13,6 +13,9 @@ export interface ApiContext {
   metrics: Metrics;
   nextRun: (target: string, kind: RunKind) => Date | null;
   token: string | null;
+  /** The address the server listens on, as given (`0.0.0.0` and `::` mean every interface). */
+  listenHost: string;
+  startedAt: Date;
   log: Logger;
   shuttingDown: () => boolean;
   /** A backup was deleted through the API: refresh what describes its target. */

@@ -3,9 +3,18 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log.js';
 import { RunConflictError } from '../service/runs.js';
 
-export type ErrorCode = 'bad_request' | 'unauthorized' | 'not_found' | 'conflict' | 'too_large' | 'internal';
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'not_found' | 'conflict' | 'too_large' | 'misdirected' | 'internal' | 'unavailable';
 
-const STATUS: Record<ErrorCode, number> = { bad_request: 400, unauthorized: 401, not_found: 404, conflict: 409, too_large: 413, internal: 500 };
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  misdirected: 421,
+  internal: 500,
+  unavailable: 503,
+};
 
 export class HttpError extends Error {
   constructor(
@@ -27,15 +36,21 @@ export const notFound: RequestHandler = (req) => {
   throw new HttpError('not_found', `no such endpoint: ${req.method} ${req.path}`);
 };
 
-/** The body parser's errors carry a `type` and a 4xx status; map them onto the contract's codes. */
+/**
+ * Express's own 4xx errors are the client's fault, not the agent's: the router's URIError for a
+ * path parameter that does not decode, and the body parser's errors (a `type` and a status). They
+ * are mapped onto the contract's codes; only the rest is an internal error worth a stack trace.
+ */
 function asHttpError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
   if (err instanceof RunConflictError) return new HttpError('conflict', err.message, err.id ? { id: err.id } : {});
+  if (err instanceof URIError) return new HttpError('bad_request', 'malformed percent-encoding in the URL path');
   const { type, status } = (err ?? {}) as { type?: unknown; status?: unknown };
   if (type === 'entity.too.large') return new HttpError('too_large', 'the request body is too large (16 kB at most)');
   if (type === 'entity.parse.failed') return new HttpError('bad_request', 'the request body is not valid JSON');
-  if (typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500) {
-    return new HttpError('bad_request', `unreadable request body (${type})`);
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Without a type: the body did not decompress (Content-Encoding gzip, deflate or br).
+    return new HttpError('bad_request', typeof type === 'string' ? `unreadable request body (${type})` : 'unreadable request body');
   }
   return null;
 }

@@ -2,9 +2,19 @@
 import type { RequestHandler, Response } from 'express';
 import { type AgentEvent, publicEvent } from '../service/events.js';
 import type { RunManager } from '../service/runs.js';
+import { HttpError } from './errors.js';
 
 /** Proxies drop connections that stay silent; a comment line keeps them open. */
 const KEEPALIVE_MS = 15_000;
+/**
+ * Each stream holds a socket and a timer for as long as the client likes. A Grafana page opens one
+ * per agent and browser tab, so 32 is far more than a team uses and far less than exhausts the agent.
+ */
+export const MAX_EVENT_CLIENTS = 32;
+/** Seconds a refused client should wait; EventSource itself retries after `retry:` (3 s). */
+const RETRY_AFTER_S = 30;
+/** A client that stops reading has this much queued for it at most, then is dropped. */
+const MAX_QUEUED_BYTES = 256 * 1024;
 
 export class EventStream {
   private readonly clients = new Set<Response>();
@@ -13,7 +23,11 @@ export class EventStream {
     manager.on((e) => this.broadcast(e));
   }
 
-  readonly handler: RequestHandler = (req, res) => {
+  readonly handler: RequestHandler = (_req, res) => {
+    if (this.clients.size >= MAX_EVENT_CLIENTS) {
+      res.set('Retry-After', String(RETRY_AFTER_S));
+      throw new HttpError('unavailable', `the agent already serves ${MAX_EVENT_CLIENTS} event streams; retry later or close some`);
+    }
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -22,17 +36,23 @@ export class EventStream {
     });
     res.write('retry: 3000\n\n');
     this.clients.add(res);
-    const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
-    req.on('close', () => {
+    const keepalive = setInterval(() => this.send(res, ': keepalive\n\n'), KEEPALIVE_MS);
+    // The response's close, not the request's: it fires when the connection goes, whoever closes it.
+    res.on('close', () => {
       clearInterval(keepalive);
       this.clients.delete(res);
     });
   };
 
+  private send(res: Response, chunk: string): void {
+    if (res.writableLength > MAX_QUEUED_BYTES) res.destroy();
+    else res.write(chunk);
+  }
+
   private broadcast(e: AgentEvent): void {
     const { name, data } = publicEvent(e);
     const chunk = `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const res of this.clients) res.write(chunk);
+    for (const res of this.clients) this.send(res, chunk);
   }
 
   /** Ends every stream (shutdown): an open stream would keep the server from closing. */

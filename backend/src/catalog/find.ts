@@ -1,5 +1,5 @@
 // Lookups in the repository by backup id and by history.
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TARGET_NAME } from '../config/schema.js';
 import type { Manifest } from './manifest.js';
@@ -16,13 +16,15 @@ export async function findBackup(repository: string, id: string): Promise<{ targ
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  for (const target of targets) {
-    const dir = path.join(repository, target, id);
-    const found = await stat(dir).then(
+  // lstat, not stat: a symlinked target or run folder points outside the repository and is refused.
+  const isRealDir = (p: string) =>
+    lstat(p).then(
       (s) => s.isDirectory(),
       () => false,
     );
-    if (found) return { target, dir };
+  for (const target of targets) {
+    const dir = path.join(repository, target, id);
+    if ((await isRealDir(path.join(repository, target))) && (await isRealDir(dir))) return { target, dir };
   }
   return null;
 }

@@ -64,6 +64,7 @@ export const VERIFY_PROBLEM_KINDS = [
   'checksum',
   'decompress',
   'cut',
+  'grammar',
   'trailer',
   'missing-table',
   'extra-table',
@@ -71,6 +72,7 @@ export const VERIFY_PROBLEM_KINDS = [
   'missing-object',
   'restore',
   'check-table',
+  'timeout',
 ] as const;
 
 export const verificationSchema = z.object({

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TARGET_NAME } from '../config/schema.js';
 import { writeFileAtomic } from './atomic.js';
@@ -19,12 +20,23 @@ export class ManifestError extends Error {
   }
 }
 
+/** Reads a file of a run folder, refusing a symbolic link: a run's files are its own, never a pointer elsewhere. */
+export async function readRunFile(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function readManifest(dir: string): Promise<Manifest> {
   let text: string;
   try {
-    text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
+    text = await readRunFile(path.join(dir, MANIFEST_FILE));
   } catch (err) {
-    throw new ManifestError(dir, `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ManifestError(dir, code === 'ELOOP' ? 'is a symbolic link: refused' : `cannot read (${code ?? String(err)})`);
   }
   let json: unknown;
   try {
@@ -70,7 +82,13 @@ export async function listBackups(repository: string, target?: string): Promise<
       ids.map(async (id): Promise<CatalogEntry | { dir: string; error: string }> => {
         const dir = path.join(repository, t, id);
         try {
-          return { dir, manifest: await readManifest(dir) };
+          const manifest = await readManifest(dir);
+          // The folder, not what the file claims, says which run this is: a copied or edited
+          // manifest must not stand in for another run, or another target's.
+          if (manifest.id !== id || manifest.target !== t) {
+            throw new ManifestError(dir, `its id ${manifest.id} / target ${manifest.target} disagrees with its folder ${t}/${id}: damaged`);
+          }
+          return { dir, manifest };
         } catch (err) {
           return { dir, error: (err as Error).message };
         }

@@ -1,3 +1,4 @@
+import { effectiveStatus, liveRunIds } from '../catalog/live.js';
 import { listBackups } from '../catalog/store.js';
 import { ConfigError, findTarget, loadConfig } from '../config/load.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
@@ -18,10 +19,11 @@ export async function listCommand(opts: ListCommandOptions): Promise<CommandResu
     const config = loadConfig(opts.config);
     if (opts.target) findTarget(config, opts.target);
     const { entries, unreadable } = await listBackups(config.repositoryPath, opts.target);
+    const live = await liveRunIds(config.repositoryPath, entries);
     const backups = entries.map(({ dir, manifest: m }) => ({
       id: m.id,
       target: m.target,
-      status: m.status,
+      status: effectiveStatus(m, live.has(m.id)),
       class: m.class,
       startedAt: m.startedAt,
       durationSeconds: m.durationSeconds,

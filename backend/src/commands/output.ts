@@ -9,6 +9,18 @@ export interface CommandResult {
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
+// C0 controls but tab and newline, DEL, C1 controls (U+009B is a CSI on some terminals) and the
+// bidirectional overrides that reorder what a terminal shows.
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text for a terminal: server-supplied strings (names, error messages) may carry escape
+ * sequences. Each unsafe character becomes a `\uXXXX` escape, which also keeps JSON valid.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }

@@ -7,7 +7,7 @@ import { LoadProgress, restoreBackup, RestoreUsageError, type RestoreResult } fr
 import { verificationFailure } from '../restore/load.js';
 import { targetLogin } from '../restore/login.js';
 import { BackupNotFoundError, locateBackup } from './locate.js';
-import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
+import { type CommandResult, configErrorResult, EXIT, formatBytes, json, terminalSafe } from './output.js';
 
 export interface RestoreCommandOptions {
   config: string;
@@ -34,7 +34,8 @@ function text(r: RestoreResult): string {
     ? `restored ${r.sourceDatabase} of backup ${r.id} as ${r.database} in ${r.seconds.toFixed(1)} s`
     : `restore of ${r.sourceDatabase} from backup ${r.id} into ${r.database} FAILED: [${r.failure?.class}] ${r.failure?.message}\n  hint: ${r.failure?.hint}`;
   const rows = r.tables.map((t) => `  ${t.restoredAs.padEnd(40)} ${String(t.rows ?? 'missing').padStart(10)} rows${t.ok ? '' : `  (manifest: ${t.expectedRows})`}`);
-  return `${[head, ...rows].join('\n')}\n`;
+  const warnings = r.warnings.map((w) => `  note: ${w}`);
+  return `${[head, ...rows, ...warnings].join('\n')}\n`;
 }
 
 /** A line a second on stderr (SQL loaded so far, the tables being loaded), and one at the end. */
@@ -65,7 +66,7 @@ export async function restoreCommand(backup: string, opts: RestoreCommandOptions
     const target = findTarget(config, opts.target);
     const dir = await locateBackup(backup, () => config.repositoryPath);
     const login = targetLogin(config, target);
-    stopTicker = progressTicker(progress, opts.progress ?? ((line) => process.stderr.write(`${line}\n`)));
+    stopTicker = progressTicker(progress, opts.progress ?? ((line) => process.stderr.write(terminalSafe(`${line}\n`))));
     const r = await restoreBackup({
       dir,
       login,
@@ -88,6 +89,8 @@ export async function restoreCommand(backup: string, opts: RestoreCommandOptions
       tables: r.tables,
       class: r.failure?.class ?? 'none',
       error: r.failure,
+      warnings: r.warnings,
+      leftover: r.leftover,
     };
     return { exitCode: r.ok ? EXIT.ok : EXIT.failed, output: opts.json ? json(out) : text(r) };
   } catch (err) {

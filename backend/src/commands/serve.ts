@@ -1,6 +1,7 @@
 // `warden serve`: the agent as a service until SIGTERM or SIGINT.
 import { loadApiToken } from '../api/auth.js';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { runtimeDir } from '../engine/runtimeDir.js';
 import { mainLogger } from '../log.js';
 import { Agent, parseListen } from '../service/agent.js';
 import { type CommandResult, configErrorResult, EXIT } from './output.js';
@@ -34,6 +35,8 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<CommandRe
   let agent: Agent;
   try {
     const config = loadConfig(opts.config);
+    // Crash recovery: option files and child processes a killed agent left behind go first.
+    runtimeDir();
     const listen = parseListen(opts.listen ?? config.api.listen);
     if (!listen) return { exitCode: EXIT.usage, output: `warden serve: --listen must be HOST:PORT, got ${JSON.stringify(opts.listen)}\n` };
     const token = loadApiToken(config);

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, type LoadedConfig, loadConfig } from '../config/load.js';
 import { VERIFY_LEVELS, type VerifyLevel } from '../config/schema.js';
-import { type VerifyResult, verifyBackup } from '../verify/index.js';
+import { verificationClass, type VerifyResult, verifyBackup } from '../verify/index.js';
 import { BackupNotFoundError, locateBackup } from './locate.js';
 import { type CommandResult, configErrorResult, EXIT, json } from './output.js';
 
@@ -41,6 +41,7 @@ export async function verifyCommand(backup: string, opts: VerifyCommandOptions):
     const r = await verifyBackup({ dir, level, config, signal: opts.signal });
     const out = {
       ok: r.ok,
+      class: verificationClass(r),
       level: r.level,
       id: r.id,
       target: r.target,

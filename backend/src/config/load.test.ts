@@ -54,6 +54,13 @@ describe('configuration', () => {
     expect(problems('a: [1\n')[0]).toMatch(/^YAML/);
   });
 
+  it('reports a recursive or exploding alias as a configuration error, not a crash', () => {
+    expect(problems('repository: &r [*r]\ntargets: []\n')).toEqual([expect.stringMatching(/^YAML: an alias refers to itself/)]);
+    expect(problems(`${GOOD}    extra: &t [*t]\n`)).toEqual([expect.stringMatching(/^YAML: an alias refers to itself/)]);
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)];
+    expect(problems(`${laughs.join('\n')}\n`)).toEqual([expect.stringMatching(/^YAML: an alias refers to itself or cannot be expanded/)]);
+  });
+
   it('lets environment variables override, and names them in errors', () => {
     const env = { WARDEN_REPOSITORY: '/var/backups', WARDEN_TARGET_SHOP_PORT: '3307', WARDEN_TARGET_SHOP_DATABASES: 'a, b' };
     const c = parseConfig(GOOD, '/x/warden.yaml', env);

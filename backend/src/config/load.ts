@@ -56,13 +56,26 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, origin: 
   });
 }
 
-/** `key:` with nothing after it (or only comments) means "not set", as YAML users expect. */
-function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+/** A YAML alias that contains itself (`a: &x [*x]`): no configuration value can be built from it. */
+class SelfReference extends Error {
+  constructor() {
+    super('a recursive alias');
   }
-  return value;
+}
+
+/**
+ * `key:` with nothing after it (or only comments) means "not set", as YAML users expect. A value
+ * met again inside itself came from a recursive alias.
+ */
+function dropNulls(value: unknown, ancestors: Set<object> = new Set()): unknown {
+  if (!value || typeof value !== 'object') return value;
+  if (ancestors.has(value)) throw new SelfReference();
+  ancestors.add(value);
+  const out = Array.isArray(value)
+    ? value.map((v) => dropNulls(v, ancestors))
+    : Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v, ancestors)]));
+  ancestors.delete(value);
+  return out;
 }
 
 function formatPath(p: PropertyKey[]): string {
@@ -87,7 +100,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   }
-  const raw = dropNulls(doc.toJS() ?? {}) as Record<string, unknown>;
+  let raw: Record<string, unknown>;
+  try {
+    raw = dropNulls(doc.toJS() ?? {}) as Record<string, unknown>;
+  } catch (err) {
+    // The yaml library throws ReferenceError for an alias it cannot resolve or expand.
+    if (!(err instanceof SelfReference || err instanceof ReferenceError)) throw err;
+    throw new ConfigError(file, [`YAML: an alias refers to itself or cannot be expanded (${(err as Error).message})`]);
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(file, ['the file must hold a mapping with keys repository and targets']);
   const origin = new Map<string, string>();
   applyEnv(raw, env, origin);

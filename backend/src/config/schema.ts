@@ -1,5 +1,6 @@
 // The configuration schema: the one place every key is defined (warden.example.yaml documents it
 // and a test checks the two agree).
+import { isIP } from 'node:net';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
@@ -12,6 +13,10 @@ export type VerifyLevel = (typeof VERIFY_LEVELS)[number];
 
 const port = z.number().int().min(1).max(65535);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+/** A DNS name, or an IP address (IPv6 with or without brackets); never a port. */
+const hostName = z
+  .string()
+  .refine((h) => /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?$/.test(h) || isIP(h.replace(/^\[(.*)\]$/, '$1')) !== 0, 'must be a host name or IP address, without a port');
 const identifier = z.string().min(1).max(64).regex(/^[^`/\\.\0]+$/, 'must be a plain database name');
 
 /** A duration: seconds as a number, or a string like `90s`, `30m`, `26h`, `7d`, `2w`; parsed to seconds. */
@@ -118,13 +123,20 @@ export const configSchema = z
         tokenFile: z.string().min(1).optional(),
         protectReads: z.boolean().default(false),
         corsOrigins: z.array(z.string().url()).default([]),
+        allowedHosts: z.array(hostName).default([]),
       })
       .prefault({}),
     scheduler: z.strictObject({ concurrency: z.number().int().min(1).max(64).default(2) }).prefault({}),
     retry: retrySchema.prefault({}),
     retention: retentionSchema.optional(),
     preflight: z.strictObject({ freeSpaceFactor: z.number().min(1).max(10).default(1.5) }).prefault({}),
-    verify: z.strictObject({ scratch: scratchSchema.optional() }).prefault({}),
+    verify: z
+      .strictObject({
+        scratch: scratchSchema.optional(),
+        /** A verification that runs longer is stopped and recorded as failed with class timeout. */
+        deadline: duration.default(6 * 3600),
+      })
+      .prefault({}),
     targets: z.array(targetSchema).min(1),
   })
   .superRefine((c, ctx) => {

@@ -11,6 +11,8 @@
 // memchr behind Buffer.indexOf, and long runs (hex BLOB literals) by memchr on each byte that
 // matters. No per-row strings or buffers are made.
 
+import { asBuffer, ByteRun } from './byteRun.js';
+
 const enum S {
   Normal,
   SingleQuote,
@@ -108,6 +110,19 @@ export interface ScanSummary {
   contentAfterLastComment: boolean;
 }
 
+/** What a reader reports before it has seen a byte. */
+export function emptySummary(): ScanSummary {
+  return {
+    bytes: 0,
+    statements: 0,
+    tables: new Map(),
+    objects: { view: [], trigger: [], procedure: [], function: [], event: [] },
+    cut: null,
+    lastComment: null,
+    contentAfterLastComment: false,
+  };
+}
+
 // Trigger definitions are stored as their author wrote them, so names may be unquoted or qualified.
 const CREATE_RE =
   /^CREATE\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:DEFINER\s*=\s*(?:`[^`]*`|'[^']*'|[^\s@]+)(?:@(?:`[^`]*`|'[^']*'|\S+))?\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?(?:AGGREGATE\s+)?(TABLE|VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:(?:`(?:[^`]|``)+`|[\w$]+)\s*\.\s*)?(?:`((?:[^`]|``)+)`|([\w$]+))/i;
@@ -116,43 +131,6 @@ const USE_RE = /^USE\s+`((?:[^`]|``)+)`/i;
 const DELIMITER_RE = /^DELIMITER\s+(\S+)/i;
 
 const unquote = (name: string): string => name.replace(/``/g, '`');
-
-/** A Buffer over the same memory (Buffer.indexOf is memchr; a plain Uint8Array has none). */
-function asBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
-/** A few bytes collected up to a fixed limit, without an allocation per byte. */
-class ByteRun {
-  private readonly bytes: Uint8Array;
-  length = 0;
-
-  constructor(readonly limit: number) {
-    this.bytes = new Uint8Array(limit);
-  }
-
-  get full(): boolean {
-    return this.length >= this.limit;
-  }
-
-  push(c: number): void {
-    if (this.length < this.limit) this.bytes[this.length++] = c;
-  }
-
-  /** Appends buf[from, to) as far as the limit allows. */
-  append(buf: Buffer, from: number, to: number): void {
-    const end = Math.min(to, from + this.limit - this.length);
-    for (let k = from; k < end; k++) this.bytes[this.length++] = buf[k]!;
-  }
-
-  text(): string {
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.length).toString('utf8');
-  }
-
-  clear(): void {
-    this.length = 0;
-  }
-}
 
 export class DumpScanner {
   private state = S.Normal;
@@ -188,15 +166,7 @@ export class DumpScanner {
   private inExecutableComment = false;
 
   private db: string | null = null;
-  private readonly summary: ScanSummary = {
-    bytes: 0,
-    statements: 0,
-    tables: new Map(),
-    objects: { view: [], trigger: [], procedure: [], function: [], event: [] },
-    cut: null,
-    lastComment: null,
-    contentAfterLastComment: false,
-  };
+  private readonly summary: ScanSummary = emptySummary();
 
   constructor(private readonly events: ScanEvents = {}) {}
 

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TargetConfig } from '../config/schema.js';
 import { ConfigError } from '../config/load.js';
+import { runtimeDir } from './runtimeDir.js';
 
 /** Reads the target's password from the environment or a private file; never from argv. */
 export function resolvePassword(target: Pick<TargetConfig, 'name' | 'passwordEnv' | 'passwordFile'>, configFile: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -34,10 +35,15 @@ export function readPrivateFile(file: string, key: string, configFile: string): 
   return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
 }
 
-/** Escapes a value for a MySQL option file (double-quoted; backslash sequences are interpreted). */
+// What the client libraries undo in an option file value (mysys/my_default.c in MariaDB,
+// mysys/my_default.cc in MySQL): remove_end_comment() takes `#` outside quotes for a comment and
+// honours backslash escapes inside them; the value loses its enclosing quotes, then `\\`, `\"`,
+// `\'`, `\n`, `\r`, `\t`, `\b` and `\s` are decoded. Quoted, a value keeps its own spaces at both ends.
+const OPTION_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b' };
+
+/** A value for a MySQL option file, double-quoted and escaped so that the client reads it back unchanged. */
 function optionValue(value: string): string {
-  const escaped = value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-  return `"${escaped}"`;
+  return `"${value.replace(/[\\"'\n\r\t\b]/g, (c) => OPTION_ESCAPES[c]!)}"`;
 }
 
 export interface DefaultsFile {
@@ -46,14 +52,14 @@ export interface DefaultsFile {
 }
 
 /**
- * Writes a 0600 option file in a fresh 0700 folder so the dump tool reads the credentials from
- * it (`--defaults-file`) instead of argv, where `ps` would show them.
+ * Writes a 0600 option file in the agent's private runtime folder so the tool reads the credentials
+ * from it (`--defaults-file`) instead of argv, where `ps` would show them. A file an agent killed
+ * with -9 leaves there is removed by the next one (runtimeDir.ts).
  */
 export function writeDefaultsFile(user: string, password: string | undefined): DefaultsFile {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-cred-'));
-  const file = path.join(dir, 'client.cnf');
+  const file = path.join(runtimeDir(), `${process.pid}-${randomBytes(8).toString('hex')}.cnf`);
   const lines = ['[client]', `user=${optionValue(user)}`];
   if (password !== undefined) lines.push(`password=${optionValue(password)}`);
-  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-  return { path: file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600, flag: 'wx' });
+  return { path: file, remove: () => rmSync(file, { force: true }) };
 }

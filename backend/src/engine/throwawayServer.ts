@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { childEnv } from './childEnv.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -81,7 +82,7 @@ export async function installDatadir(datadir: string): Promise<void> {
     ...SERVER_SIZING_ARGS,
   ];
   try {
-    await execFileAsync(requireServerExecutable(['mariadb-install-db', 'mysql_install_db']), args, { maxBuffer: 16 << 20 });
+    await execFileAsync(requireServerExecutable(['mariadb-install-db', 'mysql_install_db']), args, { maxBuffer: 16 << 20, env: childEnv() });
   } catch (err) {
     const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
     throw new Error(`mariadb-install-db failed: ${(err as Error).message}\n${tail(`${stdout}\n${stderr}`)}`);
@@ -126,7 +127,8 @@ export function spawnMariadbd(args: string[], logFd: number): ChildProcess {
   const bin = requireServerExecutable(['mariadbd', 'mysqld']);
   const stdio: ['ignore', number, number] = ['ignore', logFd, logFd];
   const setpriv = process.platform === 'linux' ? findServerExecutable(['setpriv']) : undefined;
-  return setpriv ? spawn(setpriv, ['--pdeathsig', 'SIGKILL', '--', bin, ...args], { stdio }) : spawn(bin, args, { stdio });
+  const env = childEnv();
+  return setpriv ? spawn(setpriv, ['--pdeathsig', 'SIGKILL', '--', bin, ...args], { stdio, env }) : spawn(bin, args, { stdio, env });
 }
 
 /** Makes a temp folder for a server, stamped with our pid so a later sweep knows when it is orphaned. */

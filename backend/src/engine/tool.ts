@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { childEnv } from './childEnv.js';
 
 const run = promisify(execFile);
 
@@ -23,6 +24,15 @@ export class ToolNotFoundError extends Error {
   }
 }
 
+export function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function which(binary: string, searchPath = process.env.PATH ?? ''): string | null {
   for (const dir of searchPath.split(path.delimiter)) {
     if (!dir) continue;
@@ -40,7 +50,7 @@ export function which(binary: string, searchPath = process.env.PATH ?? ''): stri
 const cache = new Map<string, Promise<DumpTool>>();
 
 async function describe(name: DumpTool['name'], file: string): Promise<DumpTool> {
-  const { stdout } = await run(file, ['--version'], { timeout: 10_000 });
+  const { stdout } = await run(file, ['--version'], { timeout: 10_000, env: childEnv() });
   const version = stdout.trim();
   // On MariaDB systems `mysqldump` is a symlink to mariadb-dump; the version line tells who it is.
   const flavor = /mariadb/i.test(version) ? 'mariadb' : 'mysql';

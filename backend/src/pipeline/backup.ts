@@ -20,7 +20,7 @@ import { ToolNotFoundError } from '../engine/tool.js';
 import { type Logger, runLogger } from '../log.js';
 import { runPreflight, type Check } from '../preflight/index.js';
 import { pruneForSpace } from '../retention/expire.js';
-import { findAnomalies, verificationOf, verifyBackup } from '../verify/index.js';
+import { findAnomalies, verificationClass, verificationOf, verifyBackup } from '../verify/index.js';
 import type { DumpAttemptResult, DumpContext, Progress } from './context.js';
 import { workingStdbuf } from './dumpProcess.js';
 import { runPerTable } from './perTable.js';
@@ -333,7 +333,8 @@ async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log
 
 /**
  * After the dump: anomalies against the previous good backup (warnings), then verification at
- * `verifyAfterBackup`. A backup that fails it is never reported good: class `verification`.
+ * `verifyAfterBackup`. A backup that fails it is never reported good: class `verification` (or
+ * `timeout`, when the verification ran past verify.deadline).
  */
 async function checkResult(manifest: Manifest, dir: string, opts: BackupOptions, log: Logger, signal: AbortSignal): Promise<Failure | null> {
   const { config, target } = opts;
@@ -349,7 +350,7 @@ async function checkResult(manifest: Manifest, dir: string, opts: BackupOptions,
   log[result.ok ? 'info' : 'error']({ verification: manifest.verification }, `verification (${result.level}): ${result.ok ? 'ok' : 'FAILED'}`);
   if (result.ok) return null;
   const detail = result.problems.map((p) => `${p.kind}${p.table ? ` ${p.table}` : ''}: ${p.detail}`).join('; ');
-  const cls: FailureClass = 'verification';
+  const cls: FailureClass = verificationClass(result) === 'timeout' ? 'timeout' : 'verification';
   const failure: Failure = { class: cls, retryable: isRetryable(cls), severity: CLASS_INFO[cls].severity, code: null, hint: CLASS_INFO[cls].firstAction, message: `the backup did not verify at level ${result.level}: ${detail}`, rule: 'verify-after-backup' };
   settle(manifest, 'failed', failure);
   return failure;

@@ -1,13 +1,14 @@
 // Runs one dump tool process into a consumer and reports how it ended. Every exit is checked:
 // exit code, signal, the completion trailer, a cut statement, and why the agent stopped it.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { ScanEvents, ScanSummary } from '../dumpfile/scanner.js';
-import { type DumpTool, which } from '../engine/tool.js';
+import { childEnv } from '../engine/childEnv.js';
+import { killChild, spawnChild } from '../engine/children.js';
+import { type DumpTool, isExecutable, which } from '../engine/tool.js';
 import type { Logger } from '../log.js';
 import { type OsError, toOsError } from './sink.js';
 import { collectStderr, hasTrailer, ScanTap } from './stream.js';
@@ -33,13 +34,6 @@ export interface DumpProcessOutcome {
   helperFailure: HelperFailure | null;
   /** Everything ended well. */
   ok: boolean;
-}
-
-/** Environment for the dump tool: never a password variable, whatever the agent inherited. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.MYSQL_PWD;
-  return env;
 }
 
 export interface DumpProcessOptions {
@@ -100,7 +94,7 @@ export function workingStdbuf(): Promise<string | null> {
     const probe = which('true');
     if (!stdbuf || !probe) return null;
     try {
-      await execFileAsync(stdbuf, ['-o', DUMP_OUTPUT_BUFFER, probe], { timeout: 10_000 });
+      await execFileAsync(stdbuf, ['-o', DUMP_OUTPUT_BUFFER, probe], { timeout: 10_000, env: childEnv() });
       return stdbuf;
     } catch {
       return null;
@@ -109,19 +103,10 @@ export function workingStdbuf(): Promise<string | null> {
   return stdbufProbe;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function runDumpProcess(o: DumpProcessOptions): Promise<DumpProcessOutcome> {
   o.log.debug({ tool: o.tool.path, args: o.args }, 'starting dump process');
   const command = await dumpCommand(o.tool.path, o.args);
-  const child = spawn(command.file, command.args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+  const child = spawnChild(command.file, command.args, ['ignore', 'pipe', 'pipe']);
   const stderr = collectStderr(child);
   const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   const tap = o.tap ?? new ScanTap(o.events);
@@ -136,8 +121,8 @@ export async function runDumpProcess(o: DumpProcessOptions): Promise<DumpProcess
     stopReason = reason;
     stalledSeconds = Math.round((Date.now() - tap.lastDataAt) / 1000);
     o.log.warn({ reason }, 'stopping the dump');
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+    killChild(child, 'SIGTERM');
+    setTimeout(() => killChild(child, 'SIGKILL'), KILL_GRACE_MS).unref();
   };
   const onAbort = () => stop(o.signal?.reason === 'deadline' ? 'deadline' : 'shutdown');
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -186,7 +171,7 @@ export async function runDumpProcess(o: DumpProcessOptions): Promise<DumpProcess
  * and the dump, zstd and the agent already share the machine's cores.
  */
 function spawnDirect(d: NonNullable<DumpProcessOptions['direct']>): { input: Writable; done: Promise<HelperFailure[]> } {
-  const zstd = spawn(which('zstd')!, ['-q', '-f', `-${d.level}`, '-T0', '-o', d.file], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const zstd = spawnChild(which('zstd')!, ['-q', '-f', `-${d.level}`, '-T0', '-o', d.file], ['pipe', 'ignore', 'pipe']);
   const stderr = collectStderr(zstd);
   const done = (once(zstd, 'close') as Promise<[number | null, string | null]>).then(
     ([exitCode, signal]) => [{ name: 'zstd', exitCode, signal, stderr: stderr() }],

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { Compression } from '../config/schema.js';
 import { DumpScanner, type ScanEvents } from '../dumpfile/scanner.js';
+import { spawnChild } from '../engine/children.js';
 import { which } from '../engine/tool.js';
 
 /** Counts and hashes the bytes that pass through it. */
@@ -93,9 +94,9 @@ export function createCompressor(kind: Compression, level: number | undefined, f
   if (kind === 'zstd') {
     const bin = which('zstd');
     if (!bin) throw Object.assign(new Error('zstd is not installed (needed for compression: zstd)'), { code: 'ENOENT', path: 'zstd', syscall: 'spawn zstd' });
-    const child = spawn(bin, ['-q', '-f', `-${level ?? 3}`, '-T0', '-o', file], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawnChild(bin, ['-q', '-f', `-${level ?? 3}`, '-T0', '-o', file], ['pipe', 'ignore', 'pipe']);
     const stderr = collectStderr(child);
-    return { input: child.stdin, output: null, process: child, name: 'zstd', stderr };
+    return { input: child.stdin!, output: null, process: child, name: 'zstd', stderr };
   }
   if (kind === 'gzip') {
     const gz = createGzip({ level: level ?? 6 });

@@ -12,6 +12,7 @@ import { classifyFailure } from '../classify/classify.js';
 import { ConfigError, type LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
 import { resolvePassword } from '../engine/credentials.js';
+import { runtimeDir } from '../engine/runtimeDir.js';
 import { connect, readServerFacts, rows, ServerError, type ServerEndpoint, type ServerFacts } from '../engine/server.js';
 import { findDumpTool, type DumpTool, which } from '../engine/tool.js';
 import { type Grant, holds, holdsOnTable, readGrants } from './grants.js';
@@ -59,6 +60,13 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     checks.push(ok('credentials', target.passwordEnv ? `password from $${target.passwordEnv}` : target.passwordFile ? `password from ${target.passwordFile}` : 'no password'));
   } catch (err) {
     checks.push(fail('credentials', 'config', (err as ConfigError).problems?.join('; ') ?? String(err), 'Set the environment variable or fix the password file (mode 0600).'));
+    return done();
+  }
+
+  try {
+    checks.push(ok('runtime', `option files go to ${runtimeDir()}`));
+  } catch (err) {
+    checks.push(fail('runtime', 'config', (err as ConfigError).problems?.join('; ') ?? String(err), 'Point WARDEN_RUNTIME_DIR at a folder only the agent user can open (mode 0700).'));
     return done();
   }
 

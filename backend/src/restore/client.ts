@@ -1,7 +1,8 @@
 // The mariadb / mysql command-line client, fed SQL on stdin. Credentials come from a 0600 defaults
 // file (first argument, as the client requires); nothing secret is ever in argv.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { spawnChild } from '../engine/children.js';
 import { writeDefaultsFile } from '../engine/credentials.js';
 import { which } from '../engine/tool.js';
 import { collectStderr } from '../pipeline/stream.js';
@@ -40,9 +41,7 @@ export function startClient(login: ServerLogin, database?: string): ClientProces
     '--max-allowed-packet=1G',
     ...(database ? [`--database=${database}`] : []),
   ];
-  const env = { ...process.env };
-  delete env.MYSQL_PWD;
-  const child = spawn(client.path, args, { stdio: ['pipe', 'ignore', 'pipe'], env });
+  const child = spawnChild(client.path, args, ['pipe', 'ignore', 'pipe']);
   const stderr = collectStderr(child);
   const exit = (once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>)
     .then(

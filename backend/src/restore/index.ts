@@ -8,7 +8,8 @@ import { SYSTEM_DATABASES } from '../config/schema.js';
 import { evidenceOf, toFailure } from '../pipeline/backup.js';
 import { expectedTables } from '../verify/content.js';
 import { LoadProgress, loadFile, verificationFailure } from './load.js';
-import { openConnection, query, type ServerLogin } from './login.js';
+import type { ObjectReport } from './rewrite.js';
+import { openConnection, query, quoteIdent, type ServerLogin } from './login.js';
 import { restorePhases, runPhases } from './plan.js';
 import { inspectTables, splitName, type TableReport } from './tables.js';
 
@@ -63,6 +64,8 @@ export interface LoadBackupOptions {
   parallel: number;
   progress?: LoadProgress;
   signal?: AbortSignal;
+  /** Views, triggers, routines and events that named databases of the backup (rewrite.ts). */
+  onObject?: (o: ObjectReport) => void;
 }
 
 /** Loads the files of a backup in order (schema, data in parallel, post); null when all went in. */
@@ -83,6 +86,8 @@ export async function loadBackup(o: LoadBackupOptions): Promise<Failure | null> 
       defaultDatabase: file.role === 'data' && file.table ? o.databases.get(splitName(file.table)[0]) : file.role === 'post' ? only : undefined,
       progress,
       signal: o.signal,
+      backupDatabases: o.manifest.databases,
+      onObject: o.onObject,
     }),
   );
 }
@@ -109,6 +114,13 @@ export interface RestoreResult {
   seconds: number;
   tables: TableReport[];
   failure: Failure | null;
+  /** What the restore changed or could not change in the objects it loaded (renamed references, …). */
+  warnings: string[];
+  /**
+   * After a failed load: `dropped` when the restore had created the database itself and removed it
+   * again, `half-loaded` when it loaded into a database that already existed (--force).
+   */
+  leftover: 'dropped' | 'half-loaded' | null;
 }
 
 /** Whether `db` exists and holds tables, views, routines or events. */
@@ -122,6 +134,35 @@ async function isNonEmpty(conn: mysql.Connection, login: ServerLogin, db: string
     [db, db, db],
   );
   return Number(row?.n ?? 0) > 0;
+}
+
+async function exists(conn: mysql.Connection, login: ServerLogin, db: string): Promise<boolean> {
+  const rows = await query(conn, login, 'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db]);
+  return rows.length > 0;
+}
+
+function objectWarnings(o: ObjectReport, source: string, target: string): string[] {
+  const out: string[] = [];
+  if (o.renamed.length > 0) out.push(`${o.kind} ${o.name}: references to ${o.renamed.join(', ')} now name ${target}`);
+  if (o.foreign.length > 0) {
+    out.push(`${o.kind} ${o.name} names ${o.foreign.join(', ')}, which this restore of ${source} does not load: it still reads or writes the original`);
+  }
+  if (o.kind === 'event') out.push(`event ${o.name} was restored DISABLED: enable it (ALTER EVENT … ENABLE) if the copy should run it`);
+  return out;
+}
+
+/**
+ * A failed load never leaves a database that looks restored: one the restore created itself is
+ * dropped; one that existed before (--force) is left and said to be half loaded.
+ */
+async function leaveNoHalfLoad(conn: mysql.Connection, login: ServerLogin, db: string, existed: boolean, failure: Failure): Promise<'dropped' | 'half-loaded'> {
+  if (existed) {
+    failure.message += `; database ${db} existed before and is now half loaded: drop it or restore into another`;
+    return 'half-loaded';
+  }
+  await query(conn, login, `DROP DATABASE IF EXISTS ${quoteIdent(db)}`);
+  failure.message += `; the half-loaded database ${db} was dropped`;
+  return 'dropped';
 }
 
 /**
@@ -145,15 +186,21 @@ export async function restoreBackup(r: RestoreRequest): Promise<RestoreResult> {
     seconds: 0,
     tables: [],
     failure: null,
+    warnings: [],
+    leftover: null,
   };
   const databases = new Map([[sourceDatabase, r.database]]);
   let conn: mysql.Connection | null = null;
+  let existed = true;
   try {
     conn = await openConnection(r.login);
     if (!r.force && (await isNonEmpty(conn, r.login, r.database))) {
       throw new RestoreUsageError(`database "${r.database}" already exists and is not empty`, 'Choose another --database, or pass --force to load over it.');
     }
-    result.failure = await loadBackup({ dir: r.dir, manifest, login: r.login, databases, parallel: r.parallel, progress: r.progress, signal: r.signal });
+    existed = await exists(conn, r.login, r.database);
+    const onObject = (o: ObjectReport) => result.warnings.push(...objectWarnings(o, sourceDatabase, r.database));
+    result.failure = await loadBackup({ dir: r.dir, manifest, login: r.login, databases, parallel: r.parallel, progress: r.progress, signal: r.signal, onObject });
+    if (result.failure) result.leftover = await leaveNoHalfLoad(conn, r.login, r.database, existed, result.failure);
     if (!result.failure) result.tables = await inspectTables(conn, r.login, expectedTables(manifest), databases, { check: false });
     const off = result.tables.filter((t) => !t.ok);
     if (!result.failure && off.length > 0) {
@@ -164,6 +211,7 @@ export async function restoreBackup(r: RestoreRequest): Promise<RestoreResult> {
   } catch (err) {
     if (err instanceof RestoreUsageError) throw err;
     result.failure = toFailure(evidenceOf(err), err instanceof Error ? err.message : String(err));
+    if (conn && result.leftover === null) result.leftover = await leaveNoHalfLoad(conn, r.login, r.database, existed, result.failure).catch(() => 'half-loaded' as const);
   } finally {
     await conn?.end().catch(() => undefined);
   }

@@ -8,12 +8,13 @@ import type { Failure, ManifestFile } from '../catalog/manifest.js';
 import { CLASS_INFO, isRetryable } from '../classify/classes.js';
 import type { FailureEvidence } from '../classify/types.js';
 import type { Compression } from '../config/schema.js';
+import { killChild } from '../engine/children.js';
 import { evidenceOf, toFailure } from '../pipeline/backup.js';
 import { hasTrailer, HashTap } from '../pipeline/stream.js';
 import { createDecompressor } from '../verify/decompress.js';
 import { type ClientProcess, startClient } from './client.js';
 import type { ServerLogin } from './login.js';
-import { DatabaseRewriter } from './rewrite.js';
+import { DatabaseRewriter, type ObjectReport } from './rewrite.js';
 
 /** What the loads of one restore have done so far, for progress lines. */
 export class LoadProgress {
@@ -32,6 +33,9 @@ export interface LoadFileOptions {
   defaultDatabase?: string;
   progress: LoadProgress;
   signal?: AbortSignal;
+  /** Every database of the backup, and where to report objects that name them (rewrite.ts). */
+  backupDatabases?: readonly string[];
+  onObject?: (o: ObjectReport) => void;
 }
 
 export function verificationFailure(message: string): Failure {
@@ -67,7 +71,7 @@ export async function loadFile(o: LoadFileOptions): Promise<Failure | null> {
   let abandoned = false;
   const abandon = () => {
     abandoned = true;
-    client.child.kill('SIGKILL');
+    killChild(client.child, 'SIGKILL');
   };
   let stoppedByAgent = false;
   const stop = () => {
@@ -82,6 +86,8 @@ export async function loadFile(o: LoadFileOptions): Promise<Failure | null> {
 
   const rewriter = new DatabaseRewriter({
     databases: o.databases,
+    backupDatabases: o.backupDatabases,
+    onObject: o.onObject,
     onStatement(s) {
       // A data file's INSERTs may name the bare table; the manifest knows its database.
       const table = s.create?.kind === 'table' ? s.create.name : s.insert ? (file.table ?? s.insert.table) : undefined;
@@ -100,10 +106,13 @@ export async function loadFile(o: LoadFileOptions): Promise<Failure | null> {
   progress.tables.delete(file.name);
 
   if (stoppedByAgent) return toFailure({ facts: { killedByAgent: true } }, `the restore of ${file.name} was stopped`);
-  // The client failed on its own (before we gave up on it): its stderr says why.
-  if (!abandoned && (exit.exitCode !== 0 || exit.signal !== null)) {
+  // The client failed on its own: its stderr says why, and what followed on our side (EPIPE into
+  // its stdin, zstd's SIGPIPE, a premature close) is a consequence. Only our own SIGKILL is ours.
+  const killedByUs = abandoned && exit.signal === 'SIGKILL';
+  if (!killedByUs && (exit.exitCode !== 0 || exit.signal !== null)) {
     const evidence: FailureEvidence = { tool: client.name, exitCode: exit.exitCode, signal: exit.signal, stderr: exit.stderr };
-    return toFailure(evidence, `${file.name}: ${errorLine(exit.stderr) ?? `${client.name} exited with ${exit.exitCode ?? exit.signal}`}`);
+    const status = exit.signal ? `killed by ${exit.signal}` : `exit ${exit.exitCode}`;
+    return toFailure(evidence, `${file.name}: the ${client.name} client failed (${status})${errorLine(exit.stderr) ? `: ${errorLine(exit.stderr)}` : ''}`);
   }
   if (decodeFailure) return verificationFailure(`${file.name} is corrupt: ${decodeFailure}`);
   const scan = rewriter.scan();

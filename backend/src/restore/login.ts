@@ -52,10 +52,13 @@ export async function openConnection(login: ServerLogin): Promise<mysql.Connecti
   }
 }
 
-/** Runs one query, mapping failures like `openConnection`. */
-export async function query<T>(conn: mysql.Connection, login: ServerLogin, sql: string, params: unknown[] = []): Promise<T[]> {
+/**
+ * Runs one query, mapping failures like `openConnection`. With `timeoutMs`, a query still waiting
+ * then (a lock, a stuck server) fails, and mysql2 closes its connection.
+ */
+export async function query<T>(conn: mysql.Connection, login: ServerLogin, sql: string, params: unknown[] = [], timeoutMs?: number): Promise<T[]> {
   try {
-    const [rows] = await conn.query(sql, params);
+    const [rows] = await conn.query({ sql, values: params, ...(timeoutMs ? { timeout: timeoutMs } : {}) });
     return rows as T[];
   } catch (err) {
     throw toServerError(err, login.endpoint);

@@ -1,16 +1,27 @@
 // Streams a dump while renaming its databases: `CREATE/ALTER/DROP DATABASE` and `USE` of a source
 // database are rewritten to the name it is loaded as, and everything belonging to a database that
-// is not being loaded is dropped. Statements are found by the dump scanner, so a `USE` inside a
-// string or a routine body is never touched. Memory stays constant: bytes are held back only
-// long enough (HOLDBACK) to rewrite a statement before it leaves.
+// is not being loaded is dropped. Views, triggers, routines and events have their references to a
+// loaded database renamed too, and events arrive DISABLED (objectRefs.ts). Statements are found by
+// the dump scanner, so a `USE` inside a string or a routine body is never touched. Memory stays
+// constant: bytes are held back only long enough (HOLDBACK) to rewrite a statement before it leaves.
 import { Transform, type TransformCallback } from 'node:stream';
-import { DumpScanner, type ScanSummary, type StatementInfo } from '../dumpfile/scanner.js';
+import { DumpScanner, type ObjectKind, type ScanSummary, type StatementInfo } from '../dumpfile/scanner.js';
+import { rewriteObject } from './objectRefs.js';
 
-/** More than the longest database statement we rewrite; a longer one is refused, never half-sent. */
-const HOLDBACK = 64 << 10;
+/** More than the longest statement we rewrite (a routine body); a longer one is refused, never half-sent. */
+const HOLDBACK = 1 << 20;
 
 const DB_STATEMENT = /^(?:CREATE|ALTER|DROP)\s+(?:DATABASE|SCHEMA)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:`((?:[^`]|``)+)`|([\w$]+))/i;
 const KEYWORD = /\b(?:DATABASE|SCHEMA|USE)\b/gi;
+
+export interface ObjectReport {
+  kind: ObjectKind;
+  name: string;
+  /** Loaded databases it named, now renamed. */
+  renamed: string[];
+  /** Databases of the backup it names that this restore does not load: still the originals. */
+  foreign: string[];
+}
 
 type Op = { kind: 'edit'; start: number; end: number; replacement: Buffer | null } | { kind: 'mode'; at: number; keep: boolean };
 
@@ -19,6 +30,10 @@ export interface RewriteOptions {
   databases: ReadonlyMap<string, string>;
   /** Every statement as it passes (progress reporting). */
   onStatement?: (s: StatementInfo) => void;
+  /** Every database of the backup: an object naming one that is not loaded is reported. */
+  backupDatabases?: readonly string[];
+  /** A view, trigger, routine or event that names databases of the backup. */
+  onObject?: (o: ObjectReport) => void;
   /** Asked before the last bytes leave: a reason to fail instead (the stream was cut, the decompressor broke). */
   check?: (scan: ScanSummary) => Promise<string | null>;
   /** Called just before the rewriter fails, while whoever reads its output has not seen an end yet. */
@@ -82,6 +97,7 @@ export class DatabaseRewriter extends Transform {
     const end = s.offset + s.bytes;
     const gapStart = this.lastEnd;
     this.lastEnd = end;
+    if (s.create && s.create.kind !== 'table' && this.keep && !this.failure) return this.onObject(s, s.create.kind, s.create.name);
     const name = s.use ?? databaseOf(s.prefix);
     if (name === null || this.failure) return;
     if (gapStart < this.emitted) {
@@ -102,6 +118,22 @@ export class DatabaseRewriter extends Transform {
     }
     this.ops.push({ kind: 'edit', start, end, replacement });
     if (s.use !== null) this.ops.push({ kind: 'mode', at: end, keep: target !== undefined });
+  }
+
+  private onObject(s: StatementInfo, kind: Exclude<ObjectKind, 'table'>, name: string): void {
+    const end = s.offset + s.bytes;
+    if (s.offset < this.emitted) {
+      this.failure = new Error(`${kind} ${name} at byte ${s.offset} is longer than ${HOLDBACK} bytes: it cannot be checked for references to the source database`);
+      return;
+    }
+    // latin1 keeps every byte as one char; names are compared as the UTF-8 bytes the dump holds.
+    const loaded = new Map([...this.opts.databases].map(([from, to]) => [latin(from), latin(to)]));
+    const all = (this.opts.backupDatabases ?? []).map(latin);
+    const original = this.bytes(s.offset, end).toString('latin1');
+    const r = rewriteObject(original, kind, loaded, all);
+    const utf8 = (names: string[]) => names.map((n) => Buffer.from(n, 'latin1').toString('utf8'));
+    if (r.renamed.length > 0 || r.foreign.length > 0) this.opts.onObject?.({ kind, name, renamed: utf8(r.renamed), foreign: utf8(r.foreign) });
+    if (r.text !== original) this.ops.push({ kind: 'edit', start: s.offset, end, replacement: Buffer.from(r.text, 'latin1') });
   }
 
   /** Passes on (or drops) every byte before `limit`, applying the edits on the way. */
@@ -182,10 +214,14 @@ function databaseOf(prefix: string): string | null {
  * The statement (which starts at `skip`, after its leading comments) with its database name
  * replaced; every other byte is kept, executable comments included.
  */
+/** A name as the latin1 string of its UTF-8 bytes: how statements are edited byte for byte. */
+function latin(name: string): string {
+  return Buffer.from(name, 'utf8').toString('latin1');
+}
+
 export function renameIn(statement: Buffer, skip: number, from: string, to: string): Buffer {
   // latin1 maps bytes 1:1 to chars, so the UTF-8 bytes around the name survive untouched.
   const text = statement.toString('latin1');
-  const latin = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
   const quoted = latin(`\`${from.replace(/`/g, '``')}\``);
   KEYWORD.lastIndex = skip;
   const keyword = KEYWORD.exec(text);

@@ -1,6 +1,6 @@
 // Applies a target's retention policy to the repository: `warden expire`, after every successful
 // run, and before the one retry of a disk_full failure.
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isTargetLocked } from '../catalog/lock.js';
 import type { RunStatus } from '../catalog/manifest.js';
@@ -47,7 +47,8 @@ export async function dirBytes(dir: string): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw err;
   }
-  const sizes = await Promise.all(names.map((n) => stat(path.join(dir, n)).then((s) => (s.isFile() ? s.size : 0), () => 0)));
+  // lstat: a symbolic link frees its own few bytes, never the size of what it points at.
+  const sizes = await Promise.all(names.map((n) => lstat(path.join(dir, n)).then((s) => (s.isFile() ? s.size : 0), () => 0)));
   return sizes.reduce((a, b) => a + b, 0);
 }
 
@@ -71,6 +72,10 @@ export async function deletionBlocker(config: LoadedConfig, target: string, id: 
   }
   if (entries.find((e) => e.manifest.verification?.ok)?.manifest.id === id) {
     return `backup ${id} is the newest verified backup of target "${target}"; it is never deleted`;
+  }
+  // Verified or not (verification may be off): without it the target would have no good backup left.
+  if (entries.find((e) => e.manifest.status === 'success')?.manifest.id === id) {
+    return `backup ${id} is the newest successful backup of target "${target}"; it is never deleted`;
   }
   return null;
 }

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.js';
 import type { EventStream } from '../api/events.js';
+import { effectiveStatus } from '../catalog/live.js';
 import { targetDir } from '../catalog/paths.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
@@ -15,7 +16,7 @@ import { CatalogView } from './catalog.js';
 import type { AgentEvent, RunKind } from './events.js';
 import { backupInWorker, verifyInWorker } from './jobs.js';
 import { type PreflightCheck, RunManager } from './runs.js';
-import { effectiveStatus, historyOf } from './summaries.js';
+import { historyOf } from './summaries.js';
 
 /** Picks up runs of other processes (a `warden backup` from cron) in the metrics. */
 const REFRESH_MS = 60_000;
@@ -73,6 +74,8 @@ export class Agent {
       metrics,
       nextRun,
       token: opts.token,
+      listenHost: opts.listen.host,
+      startedAt: new Date(),
       log: log.child({ component: 'api' }),
       shuttingDown: () => self.stopping,
       catalogChanged: (target) => self.catalogChanged(target),

@@ -1,11 +1,9 @@
 // A cached read of the repository for the API and the metrics: listing every manifest on each
 // request would compete with the running dump for CPU. Runs of this process invalidate it; a run of
 // another process (a `warden backup` from cron) shows up within the cache's lifetime.
-import { isTargetLocked } from '../catalog/lock.js';
+import { liveRunIds } from '../catalog/live.js';
 import type { Manifest } from '../catalog/manifest.js';
-import { targetDir } from '../catalog/paths.js';
 import { type CatalogEntry, listBackups } from '../catalog/store.js';
-import { TARGET_NAME } from '../config/schema.js';
 import { historyOf, type TargetHistory } from './summaries.js';
 
 export interface CatalogSnapshot {
@@ -50,12 +48,7 @@ export class CatalogView {
       list.push(e);
       byTarget.set(e.manifest.target, list);
     }
-    // Only the newest `running` manifest of a locked target is alive; older ones are left by dead processes.
-    const liveIds = new Set<string>();
-    for (const [target, list] of byTarget) {
-      const running = list.find((e) => e.manifest.status === 'running');
-      if (running && TARGET_NAME.test(target) && (await isTargetLocked(targetDir(this.repository, target)))) liveIds.add(running.manifest.id);
-    }
+    const liveIds = await liveRunIds(this.repository, entries);
     return { byTarget, isLive: (m) => liveIds.has(m.id) };
   }
 }

@@ -12,6 +12,7 @@ import type { TargetConfig, VerifyLevel } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { BackupOptions, BackupResult } from '../pipeline/backup.js';
 import { expireTarget } from '../retention/expire.js';
+import { verificationClass } from '../verify/problems.js';
 import type { AgentEvent, Progress, RunKind } from './events.js';
 import type { BackupJobOptions } from './jobs.js';
 import { Slots } from './slots.js';
@@ -276,7 +277,7 @@ export class RunManager {
         const aborted = run.controller.signal.aborted;
         const status = ok ? 'success' : aborted ? 'interrupted' : 'failed';
         // Stopped by shutdown: killed, like a backup; could not run at all: unknown; ran and found problems: verification.
-        const cls: RunClass = ok ? 'none' : aborted ? 'killed' : error ? 'unknown' : 'verification';
+        const cls: RunClass = aborted ? 'killed' : error ? 'unknown' : verificationClass({ ok, problems });
         if (error) log.error({ err: error }, 'verification could not run');
         else log.info({ ok, problems: problems.length }, 'verification finished');
         const durationSeconds = (Date.now() - started.getTime()) / 1000;

@@ -1,5 +1,6 @@
 // The catalog as the API and the metrics see it: one summary per run, and each target's history
 // (last run, last success, last verified, last failure). Shapes follow docs/api.md.
+import { effectiveStatus } from '../catalog/live.js';
 import type { CatalogEntry } from '../catalog/store.js';
 import type { Failure, Manifest, RunStatus } from '../catalog/manifest.js';
 import { VERIFY_LEVELS, type VerifyLevel } from '../config/schema.js';
@@ -30,14 +31,6 @@ export interface BackupSummary {
   verification: VerificationSummary | null;
   error: Failure | null;
   attempts: number;
-}
-
-/**
- * A manifest still saying `running` whose run is not live (its process died without recording an
- * end) is reported as `interrupted`: it can never finish and must not look like work in progress.
- */
-export function effectiveStatus(m: Manifest, live: boolean): RunStatus {
-  return m.status === 'running' && !live ? 'interrupted' : m.status;
 }
 
 export function toSummary(m: Manifest, live: boolean): BackupSummary {

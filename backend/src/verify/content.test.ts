@@ -1,24 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest, ManifestFile } from '../catalog/manifest.js';
-import { DumpScanner } from '../dumpfile/scanner.js';
-import { hasTrailer } from '../pipeline/stream.js';
+import { DumpValidator, type ValidatorOptions } from '../dumpfile/grammar.js';
 import { contentProblems, type ScannedFile } from './content.js';
 import type { SqlFacts } from './filePass.js';
 
-function scanned(text: string, file: Partial<ManifestFile> = {}): ScannedFile {
-  const createdTables = new Set<string>();
-  let trailerSeen = false;
-  const scanner = new DumpScanner({
-    statement: (s) => s.create?.kind === 'table' && createdTables.add(s.create.name),
-    comment: (t) => (trailerSeen ||= hasTrailer(t, false)),
-  });
-  scanner.write(Buffer.from(text));
-  const sql: SqlFacts = { bytes: text.length, scan: scanner.end(), createdTables, trailerSeen };
+function scanned(text: string, file: Partial<ManifestFile> = {}, grammar: ValidatorOptions = {}): ScannedFile {
+  const validator = new DumpValidator(grammar);
+  validator.write(Buffer.from(text));
+  const v = validator.end();
+  const sql: SqlFacts = {
+    bytes: text.length,
+    scan: v.summary,
+    createdTables: v.createdTables,
+    trailerSeen: v.trailerSeen,
+    grammar: v.problems,
+    moreGrammar: v.moreProblems,
+    catalog: v.catalog,
+  };
   return { file: { name: 'dump.sql', role: 'dump', bytes: 0, sha256: '', rawBytes: 0, rawSha256: '', ...file }, sql };
 }
 
 const TRAILER = '-- Dump completed on 2026-11-22  1:39:41\n';
-const DUMP = `USE \`shop\`;
+const DUMP = `CREATE DATABASE \`shop\`;
+USE \`shop\`;
 CREATE TABLE \`a\` (id int);
 INSERT INTO \`a\` VALUES (1),(2);
 CREATE TABLE \`b\` (id int);
@@ -73,9 +77,21 @@ describe('contentProblems', () => {
   });
 
   it('qualifies the bare table names of per-table data files with their database', () => {
-    const schema = scanned(`USE \`shop\`;\nCREATE TABLE \`a\` (id int);\nCREATE TABLE \`b\` (id int);\n/*!50001 CREATE VIEW \`v\` AS select 1 AS \`x\` */;\n${TRAILER}`, { name: 'schema.sql', role: 'schema' });
-    const data = scanned(`INSERT INTO \`a\` VALUES (1),(2);\n${TRAILER}`, { name: 'data-1.sql', role: 'data', table: 'shop.a' });
-    const empty = scanned(TRAILER, { name: 'data-2.sql', role: 'data', table: 'shop.b' });
+    const schema = scanned(`CREATE DATABASE \`shop\`;\nUSE \`shop\`;\nCREATE TABLE \`a\` (id int);\nCREATE TABLE \`b\` (id int);\n/*!50001 CREATE VIEW \`v\` AS select 1 AS \`x\` */;\n${TRAILER}`, { name: 'schema.sql', role: 'schema' });
+    const grammar = { catalog: schema.sql.catalog, database: 'shop' };
+    const data = scanned(`INSERT INTO \`a\` VALUES (1),(2);\n${TRAILER}`, { name: 'data-1.sql', role: 'data', table: 'shop.a' }, grammar);
+    const empty = scanned(TRAILER, { name: 'data-2.sql', role: 'data', table: 'shop.b' }, grammar);
     expect(contentProblems(manifest(), [schema, data, empty])).toEqual([]);
+  });
+
+  it('reports where a file breaks the dump grammar, with the table and what was expected (the broken row still counted)', () => {
+    const broken = scanned(DUMP.replace('(1),(2)', "(1),(2,'x')"));
+    expect(contentProblems(manifest(), [broken])).toEqual([
+      {
+        kind: 'grammar',
+        table: 'shop.a',
+        detail: `dump.sql: byte ${DUMP.indexOf('(2)')} (in the rows of shop.a): expected 1 value in each row (the columns of shop.a), found 2 values`,
+      },
+    ]);
   });
 });

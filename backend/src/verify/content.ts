@@ -25,9 +25,14 @@ function qualifier(file: ManifestFile): (name: string) => string {
   return (name) => (db !== null && !name.includes('.') ? `${db}.${name}` : name);
 }
 
-/** One file's stream: nothing cut, the trailer present and last. */
+/** One file's stream: every statement in the dump grammar, nothing cut, the trailer present and last. */
 function streamProblems({ file, sql }: ScannedFile): VerifyProblem[] {
   const out: VerifyProblem[] = [];
+  for (const g of sql.grammar) {
+    const where = g.table === null ? '' : ` (in the rows of ${g.table})`;
+    out.push(problem('grammar', `${file.name}: byte ${g.offset}${where}: expected ${g.expected}, found ${g.found}`, g.table ?? undefined));
+  }
+  if (sql.moreGrammar > 0) out.push(problem('grammar', `${file.name}: ${sql.moreGrammar} more grammar problem(s) after these`));
   if (sql.scan.cut) out.push(problem('cut', `${file.name}: ${sql.scan.cut}`));
   if (!hasTrailer(sql.scan.lastComment, sql.scan.contentAfterLastComment)) {
     out.push(

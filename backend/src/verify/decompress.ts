@@ -1,10 +1,11 @@
 // The inverse of the pipeline's compressor: stored bytes in, SQL out. A corrupt stream is reported
 // through `failure()`, never thrown, so callers can record it as a `decompress` problem.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Compression } from '../config/schema.js';
+import { killChild, spawnChild } from '../engine/children.js';
 import { which } from '../engine/tool.js';
 import { collectStderr } from '../pipeline/stream.js';
 
@@ -35,7 +36,7 @@ export function createDecompressor(kind: Compression): Decompressor {
 function zstdDecompressor(): Decompressor {
   const bin = which('zstd');
   if (!bin) throw Object.assign(new Error('zstd is not installed (needed to read zstd backups)'), { code: 'ENOENT', syscall: 'spawn zstd', path: 'zstd' });
-  const child: ChildProcess = spawn(bin, ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawnChild(bin, ['-d', '-c', '-q'], ['pipe', 'pipe', 'pipe']);
   const stderr = collectStderr(child);
   const exit = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   // A decoder that dies early closes its stdin under us: the exit status says why, not EPIPE.
@@ -52,7 +53,7 @@ function zstdDecompressor(): Decompressor {
     },
     abort() {
       aborted = true;
-      child.kill('SIGKILL');
+      killChild(child, 'SIGKILL');
     },
   };
 }

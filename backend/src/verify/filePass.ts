@@ -1,15 +1,18 @@
 // One pass over one stored file: size and sha256 of the stored bytes and, for `parse`, the SQL
-// decompressed and scanned in the same pass. Memory stays constant whatever the file size.
+// decompressed and checked against the dump grammar in the same pass (the grammar validator also
+// reports what the backup's scanner counted). Memory stays constant whatever the file size.
 // The SQL is not hashed again: the stored sha256 proves the file, and zstd's and gzip's own
 // content checksums prove what it decompresses to; hashing would cost a fifth of the time.
 import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Compression } from '../config/schema.js';
+import type { Catalog, GrammarProblem, ValidatorOptions } from '../dumpfile/grammar.js';
 import type { ScanSummary } from '../dumpfile/scanner.js';
 import { hashPath } from '../pipeline/sink.js';
-import { hasTrailer, HashTap, ScanTap } from '../pipeline/stream.js';
+import { HashTap } from '../pipeline/stream.js';
 import { createDecompressor } from './decompress.js';
+import { GrammarSink } from './grammarTap.js';
 
 export interface SqlFacts {
   bytes: number;
@@ -18,6 +21,11 @@ export interface SqlFacts {
   createdTables: Set<string>;
   /** Whether a `-- Dump completed` comment was seen anywhere (it may not be the last thing). */
   trailerSeen: boolean;
+  /** Where the SQL breaks the dump grammar (the first few), and how many more. */
+  grammar: GrammarProblem[];
+  moreGrammar: number;
+  /** The tables the file creates, with their columns (a schema file's, for its data files). */
+  catalog: Catalog;
 }
 
 export interface FilePass {
@@ -32,15 +40,6 @@ export interface FilePass {
 }
 
 const CHUNK = 1 << 20;
-
-function discard(): Writable {
-  return new Writable({
-    highWaterMark: CHUNK,
-    write(_chunk, _enc, cb) {
-      cb();
-    },
-  });
-}
 
 /**
  * Forwards to the decoder but keeps accepting bytes after it died, so the stored file is still
@@ -78,7 +77,7 @@ function describe(err: unknown): string {
   return e.code ? `${e.code}: ${e.message}` : String(e?.message ?? err);
 }
 
-export async function passFile(file: string, compression: Compression, parse: boolean, signal?: AbortSignal): Promise<FilePass> {
+export async function passFile(file: string, compression: Compression, parse: boolean, signal?: AbortSignal, grammar: ValidatorOptions = {}): Promise<FilePass> {
   if (!parse) {
     try {
       return { ...(await hashPath(file, signal)), sql: null, readError: null, decompressError: null };
@@ -91,30 +90,34 @@ export async function passFile(file: string, compression: Compression, parse: bo
   let readError: string | null = null;
   reader.on('error', (err) => (readError ??= describe(err)));
 
-  const createdTables = new Set<string>();
-  let trailerSeen = false;
-  const raw = new ScanTap({
-    statement(s) {
-      if (s.create?.kind === 'table') createdTables.add(s.create.name);
-    },
-    comment(text) {
-      trailerSeen ||= hasTrailer(text, false);
-    },
-  });
+  const raw = new GrammarSink(grammar);
 
   const stored = new HashTap();
   let decompressError: string | null = null;
   if (compression === 'none') {
-    await pipeline(reader, stored, raw, discard()).catch(() => undefined);
+    await pipeline(reader, stored, raw).catch(() => undefined);
   } else {
     const decoder = createDecompressor(compression);
-    const feed = pipeline(reader, stored, tolerant(decoder.input));
-    const drain = pipeline(decoder.output, raw, discard());
-    const [fed] = await Promise.allSettled([feed, drain]);
-    if (fed.status === 'rejected' && (readError || signal?.aborted)) decoder.abort();
+    // A read error or an abort ends the decoder at once: nothing else would close its input, and
+    // the drain below would wait for an end that never comes.
+    const feed = pipeline(reader, stored, tolerant(decoder.input)).catch((err: unknown) => {
+      if (readError || signal?.aborted) decoder.abort();
+      throw err;
+    });
+    const drain = pipeline(decoder.output, raw);
+    await Promise.allSettled([feed, drain]);
     decompressError = await decoder.failure();
   }
   if (readError) return { bytes: 0, sha256: '', sql: null, readError, decompressError: null };
-  const sql: SqlFacts = { bytes: raw.bytes, scan: raw.scanner.end(), createdTables, trailerSeen };
+  const v = raw.validator.end();
+  const sql: SqlFacts = {
+    bytes: raw.bytes,
+    scan: v.summary,
+    createdTables: v.createdTables,
+    trailerSeen: v.trailerSeen,
+    grammar: v.problems,
+    moreGrammar: v.moreProblems,
+    catalog: v.catalog,
+  };
   return { bytes: stored.bytes, sha256: stored.hash.digest('hex'), sql, readError: null, decompressError };
 }

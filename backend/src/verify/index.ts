@@ -1,7 +1,8 @@
 // `warden verify`: proves a backup can come back, at one of three cumulative levels.
 //   checksum  the manifest is sound and complete; every file's size and sha256 match it
-//   parse     every file decompresses; the SQL is whole (nothing cut, trailer last) and holds every
-//             table with the rows, and every object, the manifest lists
+//   parse     every file decompresses; the SQL is in the grammar dump tools write, whole (nothing
+//             cut, trailer last), and holds every table with the rows, and every object, the
+//             manifest lists
 //   restore   the backup loads into scratch databases, CHECK TABLE passes, row counts match
 // Problems are reported, never thrown; the result is recorded in the manifest.
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { LOG_FILE } from '../catalog/paths.js';
 import { ManifestError, readManifest, writeManifest } from '../catalog/store.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { VerifyLevel } from '../config/schema.js';
+import type { Catalog } from '../dumpfile/grammar.js';
 import { type Logger, mainLogger, runLogger } from '../log.js';
 import { forEachLimit } from '../restore/plan.js';
 import { completeness } from './completeness.js';
@@ -19,7 +21,7 @@ import { problem, type VerifyProblem } from './problems.js';
 import { restoreStage } from './restoreStage.js';
 
 export { findAnomalies } from './anomaly.js';
-export type { VerifyProblem } from './problems.js';
+export { verificationClass, type VerifyProblem } from './problems.js';
 
 export interface VerifyOptions {
   /** The backup's folder (it holds manifest.json). */
@@ -34,6 +36,8 @@ export interface VerifyOptions {
    */
   record?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Default: the configuration's verify.deadline, else six hours. */
+  deadlineSeconds?: number;
 }
 
 export interface VerifyResult extends Verification {
@@ -47,6 +51,7 @@ export interface VerifyResult extends Verification {
   recorded: boolean;
 }
 
+const DEFAULT_DEADLINE_SECONDS = 6 * 3600;
 /** Files read at once: enough to overlap reading with scanning on small machines. */
 const FILE_CONCURRENCY = 2;
 /** Problems that make a restore pointless: the bytes are not the ones recorded. */
@@ -59,6 +64,11 @@ function openLog(dir: string, bindings: Record<string, unknown>): { log: Logger;
     // A read-only copy of a backup is still verified; its log lines go to the main log only.
     return { log: mainLogger().child({ component: 'verify', ...bindings }), close: () => undefined };
   }
+}
+
+/** The database of a per-table data file's table: its INSERTs name the bare table. */
+function databaseOf(file: ManifestFile): string | null {
+  return file.table?.includes('.') ? file.table.slice(0, file.table.indexOf('.')) : null;
 }
 
 /** Compares one file's pass with the manifest's record of it. */
@@ -103,45 +113,77 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyResult> {
   }
 
   const { log, close } = openLog(dir, { target: manifest.target, backupId: manifest.id, level });
+  const deadlineSeconds = opts.deadlineSeconds ?? opts.config?.verify.deadline ?? DEFAULT_DEADLINE_SECONDS;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineSeconds * 1000);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
   try {
     log.info('verify started');
-    const { problems, readable } = await completeness(dir, manifest);
-    const parse = level !== 'checksum';
-    const passes = new Map<ManifestFile, FilePass>();
-    await forEachLimit(readable, FILE_CONCURRENCY, async (file) => {
-      passes.set(file, await passFile(path.join(dir, file.name), manifest.compression, parse, opts.signal));
-      return null;
-    });
-    opts.signal?.throwIfAborted();
-    for (const file of readable) problems.push(...fileProblems(file, passes.get(file)!));
-
-    // Content is only worth comparing when every file decompressed whole.
-    const scanned: ScannedFile[] = [];
-    for (const file of manifest.files) {
-      const sql = passes.get(file)?.sql;
-      if (sql && !passes.get(file)!.decompressError) scanned.push({ file, sql });
+    let found: Found;
+    try {
+      found = await check(dir, manifest, level, signal, opts);
+    } catch (err) {
+      // Stopped at its deadline rather than by the caller: a verification that failed, not one cut short.
+      if (!deadline.signal.aborted || opts.signal?.aborted) throw err;
+      found = { problems: [problem('timeout', `the verification did not finish within its deadline of ${deadlineSeconds} s (verify.deadline)`)], rawBytes: 0, restoreSeconds: null };
     }
-    if (parse && scanned.length === manifest.files.length && manifest.files.length > 0) problems.push(...contentProblems(manifest, scanned));
-    const rawBytes = scanned.reduce((n, s) => n + s.sql.bytes, 0);
-
-    let restoreSeconds: number | null = null;
-    if (level === 'restore' && !problems.some((p) => BLOCKS_RESTORE.has(p.kind))) {
-      const target = opts.config?.targets.find((t) => t.name === manifest.target);
-      const stage = await restoreStage(dir, manifest, { config: opts.config, parallel: target?.parallel ?? 2, signal: opts.signal, env: opts.env });
-      opts.signal?.throwIfAborted();
-      problems.push(...stage.problems);
-      restoreSeconds = stage.restoreSeconds;
-    }
-
-    const result = finish(manifest, problems, rawBytes, restoreSeconds);
+    const result = finish(manifest, found.problems, found.rawBytes, found.restoreSeconds);
     if (opts.record ?? true) result.recorded = await record(dir, result, log);
-    const fields = { ok: result.ok, problems: result.problems, durationSeconds: result.durationSeconds, restoreSeconds, rawBytes };
+    const fields = { ok: result.ok, problems: result.problems, durationSeconds: result.durationSeconds, restoreSeconds: found.restoreSeconds, rawBytes: found.rawBytes };
     if (result.ok) log.info(fields, 'verify finished: valid');
-    else log.error(fields, `verify finished: ${problems.length} problem(s), first: ${problems[0]!.kind}: ${problems[0]!.detail}`);
+    else log.error(fields, `verify finished: ${result.problems.length} problem(s), first: ${result.problems[0]!.kind}: ${result.problems[0]!.detail}`);
     return result;
   } finally {
+    clearTimeout(timer);
     close();
   }
+}
+
+interface Found {
+  problems: VerifyProblem[];
+  rawBytes: number;
+  restoreSeconds: number | null;
+}
+
+/** The checks of `level`, cumulative; throws when `signal` stops them. */
+async function check(dir: string, manifest: Manifest, level: VerifyLevel, signal: AbortSignal, opts: VerifyOptions): Promise<Found> {
+  const { problems, readable } = await completeness(dir, manifest);
+  const parse = level !== 'checksum';
+  const passes = new Map<ManifestFile, FilePass>();
+  // A per-table backup's data and trigger files hold no CREATE TABLE: their rows are checked
+  // against the columns of the schema file's tables, so the schema is read first.
+  const catalog: Catalog = new Map();
+  const schemaFirst = [readable.filter((f) => f.role === 'schema'), readable.filter((f) => f.role !== 'schema')];
+  for (const group of schemaFirst) {
+    await forEachLimit(group, FILE_CONCURRENCY, async (file) => {
+      const grammar = { catalog: new Map(catalog), database: databaseOf(file) };
+      const pass = await passFile(path.join(dir, file.name), manifest.compression, parse, signal, grammar);
+      passes.set(file, pass);
+      if (file.role === 'schema') for (const [name, shape] of pass.sql?.catalog ?? []) catalog.set(name, shape);
+      return null;
+    });
+  }
+  signal.throwIfAborted();
+  for (const file of readable) problems.push(...fileProblems(file, passes.get(file)!));
+
+  // Content is only worth comparing when every file decompressed whole.
+  const scanned: ScannedFile[] = [];
+  for (const file of manifest.files) {
+    const sql = passes.get(file)?.sql;
+    if (sql && !passes.get(file)!.decompressError) scanned.push({ file, sql });
+  }
+  if (parse && scanned.length === manifest.files.length && manifest.files.length > 0) problems.push(...contentProblems(manifest, scanned));
+  const rawBytes = scanned.reduce((n, s) => n + s.sql.bytes, 0);
+
+  let restoreSeconds: number | null = null;
+  if (level === 'restore' && !problems.some((p) => BLOCKS_RESTORE.has(p.kind))) {
+    const target = opts.config?.targets.find((t) => t.name === manifest.target);
+    const stage = await restoreStage(dir, manifest, { config: opts.config, parallel: target?.parallel ?? 2, signal, env: opts.env });
+    signal.throwIfAborted();
+    problems.push(...stage.problems);
+    restoreSeconds = stage.restoreSeconds;
+  }
+  return { problems, rawBytes, restoreSeconds };
 }
 
 /** The manifest's `verification` record of a result (without the result's other fields). */

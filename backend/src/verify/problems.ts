@@ -6,3 +6,9 @@ export type ProblemKind = VerifyProblem['kind'];
 export function problem(kind: ProblemKind, detail: string, table?: string): VerifyProblem {
   return table === undefined ? { kind, detail } : { kind, table, detail };
 }
+
+/** The class of a verification's outcome: none, timeout (its deadline), or verification (problems found). */
+export function verificationClass(v: Pick<Verification, 'ok' | 'problems'>): 'none' | 'timeout' | 'verification' {
+  if (v.ok) return 'none';
+  return v.problems.some((p) => p.kind === 'timeout') ? 'timeout' : 'verification';
+}

@@ -24,6 +24,9 @@ export interface RestoreStageResult {
   restoreSeconds: number | null;
 }
 
+/** How long dropping a scratch database may take before the verification gives up on it. */
+const CLEANUP_TIMEOUT_MS = 5000;
+
 /** One scratch name per database of the backup, unlikely to meet anything on a shared scratch server. */
 function scratchNames(databases: string[]): Map<string, string> {
   const tag = randomBytes(4).toString('hex');
@@ -59,11 +62,16 @@ export async function restoreStage(dir: string, manifest: Manifest, opts: Restor
   } catch (err) {
     problems.push(problem('restore', err instanceof Error ? err.message : String(err)));
   } finally {
-    // The throwaway server goes whole; on a shared scratch server, drop what we loaded.
+    // The throwaway server goes whole; on a shared scratch server, drop what we loaded. A scratch
+    // server that holds the drop (a global read lock) must not hold the verification with it.
     if (conn && !throwaway) {
-      for (const db of databases.values()) await query(conn, login!, `DROP DATABASE IF EXISTS ${quoteIdent(db)}`).catch(() => undefined);
+      for (const db of databases.values()) {
+        await query(conn, login!, `DROP DATABASE IF EXISTS ${quoteIdent(db)}`, [], CLEANUP_TIMEOUT_MS).catch((err: Error) =>
+          problems.push(problem('restore', `the scratch database ${db} could not be dropped (${err.message}): drop it by hand`)),
+        );
+      }
     }
-    await conn?.end().catch(() => undefined);
+    conn?.destroy();
     await throwaway?.stop();
   }
   return { problems, restoreSeconds };

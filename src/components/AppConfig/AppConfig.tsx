@@ -61,7 +61,7 @@ export function AppConfig({ plugin, reload = () => window.location.reload() }: P
       <Text element="p">
         Each agent is a <code>warden serve</code> reachable from the Grafana server. Grafana proxies every call and
         adds the agent&apos;s API token; the token is encrypted and never sent back to browsers. Viewers can read,
-        Editors can start backups, verify and delete.
+        Editors can start backups and verify, Admins can also delete.
       </Text>
       {rows.length === 0 && (
         <Alert severity="info" title="No agent yet">

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AgentClient } from '../../api/client';
 import { agentError, agentPath, mockBackendSrv, ok } from '../../test/backendSrv';
 import { AGENT } from '../../test/fixtures';
-import { confirmDialog, setRole } from '../../test/render';
+import { confirmDialog, isDisabled, setRole } from '../../test/render';
 import { DeleteBackupButton } from './DeleteBackupButton';
 
 const client = new AgentClient(AGENT);
@@ -22,6 +22,17 @@ describe('DeleteBackupButton', () => {
     await confirmDialog('Delete');
     await waitFor(() => expect(onDeleted).toHaveBeenCalled());
     expect(calls).toHaveLength(1);
+  });
+
+  it.each(['Editor', 'Viewer'] as const)('is disabled for the %s role, with the reason', async (role) => {
+    setRole(role);
+    const calls = mockBackendSrv({});
+    render(<DeleteBackupButton client={client} backupId="b1" onDeleted={vi.fn()} />);
+    const button = screen.getByRole('button', { name: /delete/i });
+    expect(isDisabled(button)).toBe(true);
+    await userEvent.hover(button);
+    expect(await screen.findByText('Deleting a backup needs the Admin role')).toBeInTheDocument();
+    expect(calls).toHaveLength(0);
   });
 
   it('shows why the agent kept the backup', async () => {

@@ -2,7 +2,7 @@ import { Button, ConfirmModal } from '@grafana/ui';
 import { useState } from 'react';
 import type { AgentClient } from '../../api/client';
 import { useAction } from '../../data/useAction';
-import { canEdit } from '../../utils/roles';
+import { isOrgAdmin } from '../../utils/roles';
 import { InlineError } from '../ErrorAlert/ErrorAlert';
 
 interface Props {
@@ -11,11 +11,14 @@ interface Props {
   onDeleted: () => void;
 }
 
-/** Deletes a backup after confirmation; the agent refuses the newest verified one and running ones. */
+/**
+ * Deletes a backup after confirmation; Admins only (the plugin route's reqRole). The agent refuses
+ * the newest successful and the newest verified backup of a target, and running ones.
+ */
 export function DeleteBackupButton({ client, backupId, onDeleted }: Props) {
   const [confirming, setConfirming] = useState(false);
   const remove = useAction(() => client.deleteBackup(backupId));
-  const editor = canEdit();
+  const admin = isOrgAdmin();
 
   const confirm = async () => {
     setConfirming(false);
@@ -30,8 +33,8 @@ export function DeleteBackupButton({ client, backupId, onDeleted }: Props) {
         variant="destructive"
         icon="trash-alt"
         fill="outline"
-        disabled={!editor || remove.pending}
-        tooltip={editor ? undefined : 'Deleting needs the Editor role'}
+        disabled={!admin || remove.pending}
+        tooltip={admin ? undefined : 'Deleting a backup needs the Admin role'}
         onClick={() => setConfirming(true)}
       >
         Delete

@@ -1,29 +1,49 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { ClipboardButton, Stack, useStyles2 } from '@grafana/ui';
+import { Alert, ClipboardButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import { CONFIG_PLACEHOLDER, DATABASE_PLACEHOLDER, restoreCommandLine } from '../../utils/shell';
 
 interface Props {
   id: string;
   target: string;
   databases: string[];
+  /** The agent's configuration file (GET /api/v1/agent); null when it could not be had. */
+  configFile: string | null;
 }
 
+/** Control and format characters (bidi overrides, zero-width) can make a line read otherwise than it runs. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
 /** The CLI command that restores this backup, one per database, ready to copy. */
-export function RestoreCommand({ id, target, databases }: Props) {
+export function RestoreCommand({ id, target, databases, configFile }: Props) {
   const styles = useStyles2(getStyles);
-  const commands = (databases.length ? databases : ['<name>']).map(
-    (db) => `warden restore ${id} --target ${target} --database ${db}`,
-  );
+  const commands = (databases.length ? databases : [null]).map((database) => restoreCommandLine({ id, target, database, configFile }));
+  const placeholders = [configFile === null && CONFIG_PLACEHOLDER, databases.length === 0 && DATABASE_PLACEHOLDER].filter(Boolean);
+  const odd = databases.filter((db) => INVISIBLE.test(db));
   return (
     <Stack direction="column" gap={1}>
-      {commands.map((command) => (
-        <Stack key={command} direction="row" gap={1} alignItems="center">
-          <code className={styles.command}>{command}</code>
+      {commands.map((command, i) => (
+        <Stack key={i} direction="row" gap={1} alignItems="center">
+          <code className={styles.command} data-testid="restore-command">
+            {command}
+          </code>
           <ClipboardButton size="sm" icon="copy" variant="secondary" getText={() => command} aria-label={`Copy: ${command}`}>
             Copy
           </ClipboardButton>
         </Stack>
       ))}
+      {placeholders.length > 0 && (
+        <Text color="secondary" variant="bodySmall">
+          Replace the placeholder {placeholders.join(' and ')} before running it
+          {configFile === null && ': this agent did not say where its configuration file is (it may be older than the plugin)'}.
+        </Text>
+      )}
+      {odd.length > 0 && (
+        <Alert severity="warning" title="Check the command before running it">
+          The name of {odd.length === 1 ? 'a database' : 'some databases'} contains invisible or control characters; the
+          command is quoted, but it may not read as it runs.
+        </Alert>
+      )}
     </Stack>
   );
 }
@@ -34,5 +54,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     background: theme.colors.background.secondary,
     borderRadius: theme.shape.radius.default,
     wordBreak: 'break-all',
+    // A newline inside a quoted name is shown where the shell will see it.
+    whiteSpace: 'pre-wrap',
   }),
 });

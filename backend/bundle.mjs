@@ -35,7 +35,7 @@ const outdir = path.join(dist, 'bundle');
 await rm(outdir, { recursive: true, force: true });
 await build({
   // The job worker is an entry of its own: jobs.js starts it as ./jobWorker.js beside itself.
-  entryPoints: [path.join(dist, 'cli.js'), path.join(dist, 'service', 'jobWorker.js')],
+  entryPoints: [path.join(dist, 'cli.js'), path.join(dist, 'serve', 'jobWorker.js')],
   outdir,
   entryNames: '[name]',
   bundle: true,

@@ -17,6 +17,3 @@ export function appUrl(...segments: Array<string | number>): string {
 export function backupUrl(slot: number, id: string): string {
   return appUrl(ROUTES.backup, slot, id);
 }
-
-/** The bundled dashboard (src/dashboards/mysql-backups.json keeps this uid). */
-export const DASHBOARD_URL = '/d/warden-mysql-backups';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { CLASS_INFO, type FailureClass, SEVERITIES } from '../backend/src/classify/classes.js';
+import { CLASS_INFO, type FailureClass, SEVERITIES } from '../backend/src/contract/classes.js';
 import { DATASOURCE_UID, ruleLabels } from '../src/alerting/grafanaRules.js';
 import { GRAFANA_RULES_FILE, PROMETHEUS_RULES_FILE, renderAlerting } from '../src/alerting/render.js';
 import { ALERT_RULES, type AlertRule } from '../src/alerting/rules.js';

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive, startTicks, sweepStale } from '../backend/src/engine/runtimeDir.js';
+import { isAlive, startTicks, sweepStale } from '../backend/src/mysql/runtimeDir.js';
 import { loadSampleShop } from './harness/fixtures.js';
 import { useMariaDB } from './harness/mariadb.js';
 import { lockTable, waitForLockWait } from './helpers/faults.js';

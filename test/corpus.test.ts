@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { FAILURE_CLASSES, isRetryable, type RunClass } from '../backend/src/classify/classes.js';
+import { FAILURE_CLASSES, isRetryable, type RunClass } from '../backend/src/contract/classes.js';
 import { classify, evidenceFromJson } from '../backend/src/classify/classify.js';
 import type { Classification } from '../backend/src/classify/types.js';
 

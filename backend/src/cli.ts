@@ -2,10 +2,10 @@
 // the scheduler call.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { type CommandResult, EXIT, terminalSafe } from './commands/output.js';
+import { type CommandResult, EXIT, terminalSafe } from './cli/output.js';
 // Each command's module is imported when it runs: a backup does not load the HTTP server, the
 // metrics registry or the restore code, which keeps start-up time and memory down.
-import { mainLogger, setLogLevel } from './log.js';
+import { mainLogger, setLogLevel } from './util/log.js';
 
 const DEFAULT_CONFIG = process.env.WARDEN_CONFIG ?? 'warden.yaml';
 
@@ -44,7 +44,7 @@ function program(emit: (r: CommandResult) => void): Command {
     .option('--resume', 'continue the newest interrupted per-table run of the target', false)
     .option('--json', 'print one JSON object', false)
     .action(async (o: { config: string; target: string; resume: boolean; json: boolean }) => {
-      emit(await withInterrupt(async (signal) => (await import('./commands/backup.js')).backupCommand({ ...o, signal })));
+      emit(await withInterrupt(async (signal) => (await import('./cli/backup.js')).backupCommand({ ...o, signal })));
     });
 
   cmd
@@ -53,7 +53,7 @@ function program(emit: (r: CommandResult) => void): Command {
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
     .option('-t, --target <name>', 'only this target')
     .option('--json', 'print one JSON object', false)
-    .action(async (o: { config: string; target?: string; json: boolean }) => emit(await (await import('./commands/check.js')).checkCommand(o)));
+    .action(async (o: { config: string; target?: string; json: boolean }) => emit(await (await import('./cli/check.js')).checkCommand(o)));
 
   cmd
     .command('list')
@@ -61,7 +61,7 @@ function program(emit: (r: CommandResult) => void): Command {
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
     .option('-t, --target <name>', 'only this target')
     .option('--json', 'print one JSON object', false)
-    .action(async (o: { config: string; target?: string; json: boolean }) => emit(await (await import('./commands/list.js')).listCommand(o)));
+    .action(async (o: { config: string; target?: string; json: boolean }) => emit(await (await import('./cli/list.js')).listCommand(o)));
 
   cmd
     .command('expire')
@@ -70,7 +70,7 @@ function program(emit: (r: CommandResult) => void): Command {
     .option('-t, --target <name>', 'only this target')
     .option('--dry-run', 'only say what would be deleted', false)
     .option('--json', 'print one JSON object', false)
-    .action(async (o: { config: string; target?: string; dryRun: boolean; json: boolean }) => emit(await (await import('./commands/expire.js')).expireCommand(o)));
+    .action(async (o: { config: string; target?: string; dryRun: boolean; json: boolean }) => emit(await (await import('./cli/expire.js')).expireCommand(o)));
 
   cmd
     .command('serve')
@@ -80,7 +80,7 @@ function program(emit: (r: CommandResult) => void): Command {
     .action(async (o: { config: string; listen?: string }) => {
       // A service reports what it does: info level unless --log-level or WARDEN_LOG_LEVEL says otherwise.
       if (cmd.getOptionValueSource('logLevel') === 'default') setLogLevel(process.env.WARDEN_LOG_LEVEL ?? 'info');
-      emit(await (await import('./commands/serve.js')).serveCommand(o));
+      emit(await (await import('./cli/serve.js')).serveCommand(o));
     });
 
   cmd
@@ -91,7 +91,7 @@ function program(emit: (r: CommandResult) => void): Command {
     .option('--level <level>', 'checksum, parse or restore (each includes the ones before)', 'parse')
     .option('--json', 'print one JSON object', false)
     .action(async (backup: string, o: { config?: string; level: string; json: boolean }) => {
-      emit(await withInterrupt(async (signal) => (await import('./commands/verify.js')).verifyCommand(backup, { ...o, defaultConfig: DEFAULT_CONFIG, signal })));
+      emit(await withInterrupt(async (signal) => (await import('./cli/verify.js')).verifyCommand(backup, { ...o, defaultConfig: DEFAULT_CONFIG, signal })));
     });
 
   cmd
@@ -110,7 +110,7 @@ function program(emit: (r: CommandResult) => void): Command {
         backup: string,
         o: { config: string; target: string; database: string; sourceDatabase?: string; force: boolean; parallel?: string; json: boolean },
       ) => {
-        emit(await withInterrupt(async (signal) => (await import('./commands/restore.js')).restoreCommand(backup, { ...o, signal })));
+        emit(await withInterrupt(async (signal) => (await import('./cli/restore.js')).restoreCommand(backup, { ...o, signal })));
       },
     );
 
@@ -118,7 +118,7 @@ function program(emit: (r: CommandResult) => void): Command {
     .command('classify')
     .description('classify evidence (a failure, or none for a clean run): reads {"tool","exitCode","signal","stderr","stdoutTail"} on stdin')
     .option('--json', 'print one JSON object', false)
-    .action(async (o: { json: boolean }) => emit(await (await import('./commands/classify.js')).classifyCommand(readFileSync(0, 'utf8'), o)));
+    .action(async (o: { json: boolean }) => emit(await (await import('./cli/classify.js')).classifyCommand(readFileSync(0, 'utf8'), o)));
 
   return cmd;
 }

@@ -1,6 +1,6 @@
 // The alert rules in Grafana's shapes: the file-provisioning group and the body that the alerting
 // provisioning HTTP API takes (the installer). Both share one rule body, so they cannot drift.
-import { CLASS_INFO, type FailureClass } from '../../backend/src/classify/classes.js';
+import { CLASS_INFO, type FailureClass } from '../../backend/src/contract/classes.js';
 import { ALERT_RULES, type AlertRule, RUNBOOK_BASE } from './rules.js';
 
 /** Fixed uid of the Prometheus datasource: the datasource provisioning and every rule use it. */

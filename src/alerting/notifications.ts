@@ -1,7 +1,7 @@
 // Where Warden alerts go: three contact points, a routing table by severity, the notification
 // policy branch built from that table, and the message template. The provisioning files and the
 // in-app installer both build from here.
-import type { Severity } from '../../backend/src/classify/classes.js';
+import type { Severity } from '../../backend/src/contract/classes.js';
 import { APP_LABEL } from './grafanaRules.js';
 
 export type ContactKey = 'dingtalk' | 'email' | 'webhook';

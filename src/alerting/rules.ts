@@ -1,7 +1,7 @@
 // Warden's alert rules, once: the Grafana provisioning file and the Prometheus rules file that
 // promtool tests are both generated from this list (npm run alerting:generate). Plain data, so node
 // can import it without Grafana. Severities of per-class rules come from the failure-class table.
-import { CLASS_INFO, type FailureClass, SEVERITIES, type Severity } from '../../backend/src/classify/classes.js';
+import { CLASS_INFO, type FailureClass, SEVERITIES, type Severity } from '../../backend/src/contract/classes.js';
 
 /** What Grafana does when the query returns no series, or fails. */
 export type NoDataState = 'OK' | 'NoData' | 'Alerting';

@@ -14,7 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { FAILURE_CLASSES, isRetryable, type RunClass } from '../../backend/src/classify/classes.js';
+import { FAILURE_CLASSES, isRetryable, type RunClass } from '../../backend/src/contract/classes.js';
 import { freePort, startMariaDB, type ServerOptions, type TestServer } from '../harness/mariadb.js';
 import { lockTable } from '../helpers/faults.js';
 import { waitFor } from '../helpers/proc.js';

@@ -1,7 +1,6 @@
 // End to end: the BUILT plugin (dist/) in Chromium, inside a host page that provides what Grafana
 // provides to app plugins (grafanaStub.ts, host/), against a real `warden serve` and a throwaway
 // MariaDB. Screenshots of every page go to docs/screenshots/.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';

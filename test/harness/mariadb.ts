@@ -13,7 +13,7 @@ import {
   mariadbdArgs,
   spawnMariadbd,
   tail,
-} from '../../backend/src/engine/throwawayServer.js';
+} from '../../backend/src/mysql/throwawayServer.js';
 
 export { freePort };
 

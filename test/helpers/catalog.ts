@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Manifest, manifestSchema, type RunStatus, type Verification } from '../../backend/src/catalog/manifest.js';
+import { type Manifest, manifestSchema, type RunStatus, type Verification } from '../../backend/src/contract/manifest.js';
 import { newBackupId } from '../../backend/src/catalog/paths.js';
-import type { RunClass } from '../../backend/src/classify/classes.js';
+import type { RunClass } from '../../backend/src/contract/classes.js';
 
 export interface FakeRun {
   startedAt: Date | string;

@@ -1,10 +1,8 @@
-// Lookups in the repository by backup id and by history.
+// Lookups in the repository by backup id.
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TARGET_NAME } from '../config/schema.js';
-import type { Manifest } from './manifest.js';
 import { isBackupId } from './paths.js';
-import { listBackups } from './store.js';
 
 /** The folder of backup `id`, whichever target it belongs to; null when there is none. */
 export async function findBackup(repository: string, id: string): Promise<{ target: string; dir: string } | null> {
@@ -27,13 +25,4 @@ export async function findBackup(repository: string, id: string): Promise<{ targ
     if ((await isRealDir(path.join(repository, target))) && (await isRealDir(dir))) return { target, dir };
   }
   return null;
-}
-
-/**
- * The newest good backup of `target` older than `beforeId`: status success and not known to have
- * failed verification. Anomaly checks compare a new backup with it.
- */
-export async function findPreviousGood(repository: string, target: string, beforeId: string): Promise<{ dir: string; manifest: Manifest } | null> {
-  const { entries } = await listBackups(repository, target);
-  return entries.find((e) => e.manifest.id < beforeId && e.manifest.status === 'success' && e.manifest.verification?.ok !== false) ?? null;
 }

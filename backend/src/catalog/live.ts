@@ -2,7 +2,7 @@
 // its manifest saying `running`; every surface (CLI, API, metrics) reports such a run `interrupted`.
 import { TARGET_NAME } from '../config/schema.js';
 import { isTargetLocked } from './lock.js';
-import type { Manifest, RunStatus } from './manifest.js';
+import type { Manifest, RunStatus } from '../contract/manifest.js';
 import { targetDir } from './paths.js';
 import type { CatalogEntry } from './store.js';
 

@@ -3,7 +3,7 @@ import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TARGET_NAME } from '../config/schema.js';
 import { writeFileAtomic } from './atomic.js';
-import { type Manifest, manifestSchema } from './manifest.js';
+import { type Manifest, manifestSchema } from '../contract/manifest.js';
 import { isBackupId, MANIFEST_FILE } from './paths.js';
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {

@@ -1,6 +1,6 @@
 // How the classifier weighs evidence, and that it is not fooled. Per-rule cases are in rules.test.ts.
 import { describe, expect, it } from 'vitest';
-import { CLASS_INFO, FAILURE_CLASSES } from './classes.js';
+import { CLASS_INFO, FAILURE_CLASSES } from '../contract/classes.js';
 import { CLEAN_RULE, classify, classifyFailure, evidenceFromJson, UNMATCHED_RULE } from './classify.js';
 import { redact } from './redact.js';
 import { extractCode } from './stderr.js';

@@ -1,6 +1,6 @@
 // The failure classifier: evidence in, one class with its severity, retry rule and hint out.
 import type { z } from 'zod';
-import { CLASS_INFO, isRetryable, NONE_HINT, type FailureClass } from './classes.js';
+import { CLASS_INFO, isRetryable, NONE_HINT, type FailureClass } from '../contract/classes.js';
 import { evidenceSchema } from './evidence-schema.js';
 import { findHits, type Hit, looksClean, prepare, renderHint } from './match.js';
 import { redact } from './redact.js';

@@ -1,7 +1,7 @@
 // One case per rule (per wording for stderr rules: mariadb-dump 10.11/11.x and mysqldump 8.0/8.4),
 // plus checks on the table itself. Lines marked "real" were captured from mariadb-dump 10.11.
 import { describe, expect, it } from 'vitest';
-import { FAILURE_CLASSES } from './classes.js';
+import { FAILURE_CLASSES } from '../contract/classes.js';
 import { classify, UNMATCHED_RULE } from './classify.js';
 import { renderHint } from './match.js';
 import { redact } from './redact.js';

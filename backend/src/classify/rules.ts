@@ -2,7 +2,7 @@
 // operator. Wordings were checked against mysqldump.cc (MySQL 8, MariaDB), the server and client
 // error-message files of both, and real mariadb-dump 10.11 output.
 import { constants } from 'node:os';
-import type { FailureClass } from './classes.js';
+import type { FailureClass } from '../contract/classes.js';
 import type { FailureEvidence } from './types.js';
 
 export type FactName = keyof NonNullable<FailureEvidence['facts']>;
@@ -186,7 +186,7 @@ export const RULES: readonly Rule[] = [
   { id: 'privilege-global', class: 'privilege', source: 'stderr', codes: [1227], priority: PRIORITY.stderr,
     patterns: [/^(?!.*when trying to dump tablespaces).*?you need \(at least one of\) the (?<privilege>[A-Z][\w ,]*?) privilege\(s\)/],
     hint: 'Grant the backup user {privilege|the privilege named in the log} ON *.* (or drop the dump option that needs it).' },
-  // DESIGN.md lists 1235 (ER_NOT_SUPPORTED_YET) under privilege; the hint says what it really is.
+  // 1235 (ER_NOT_SUPPORTED_YET) is filed under privilege, as a missing grant most often causes it; the hint says what it really is.
   // mysqldump 8 when SHOW CREATE of a routine returns no body; XtraBackup's --check-privileges.
   { id: 'privilege-insufficient', class: 'privilege', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/has insufficient privileges to (?<statement>[A-Z][A-Z ]+[A-Z])/, /missing required privilege (?<privilege>[A-Z][\w ]*?) on (?<object>\S+)/],

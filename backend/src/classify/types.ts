@@ -1,4 +1,4 @@
-import type { FailureClass, RunClass, Severity } from './classes.js';
+import type { FailureClass, RunClass, Severity } from '../contract/classes.js';
 
 /** Everything known about a failed run, as collected by the pipeline (or pasted from the field). */
 export interface FailureEvidence {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolvePassword } from '../engine/credentials.js';
+import { resolvePassword } from '../mysql/credentials.js';
 import { ConfigError, findTarget, loadConfig, parseConfig } from './load.js';
 
 const GOOD = `

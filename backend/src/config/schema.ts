@@ -3,13 +3,13 @@
 import { isIP } from 'node:net';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { BACKUP_METHODS, COMPRESSIONS, VERIFY_LEVELS } from '../contract/vocabulary.js';
 import { parseDuration } from './duration.js';
 
 export const TARGET_NAME = /^[a-z0-9_-]{1,64}$/;
 /** Databases MySQL and MariaDB keep for themselves; never dumped unless listed explicitly. */
 export const SYSTEM_DATABASES = ['mysql', 'information_schema', 'performance_schema', 'sys'];
-export const VERIFY_LEVELS = ['checksum', 'parse', 'restore'] as const;
-export type VerifyLevel = (typeof VERIFY_LEVELS)[number];
+export { VERIFY_LEVELS, type VerifyLevel } from '../contract/vocabulary.js';
 
 const port = z.number().int().min(1).max(65535);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
@@ -38,7 +38,7 @@ const cron = z.string().superRefine((expr, ctx) => {
   }
 });
 
-export const compressionSchema = z.enum(['zstd', 'gzip', 'none']);
+export const compressionSchema = z.enum(COMPRESSIONS);
 
 const endpointFields = {
   host: z.string().min(1).optional(),
@@ -89,7 +89,7 @@ export const targetSchema = z
     tool: z.enum(['auto', 'mariadb-dump', 'mysqldump']).default('auto'),
     connectTimeoutSeconds: z.number().int().min(1).max(600).default(10),
     characterSet: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be a character set name').default('utf8mb4'),
-    method: z.enum(['single-stream', 'per-table']).default('single-stream'),
+    method: z.enum(BACKUP_METHODS).default('single-stream'),
     parallel: z.number().int().min(1).max(64).default(2),
     consistent: z.boolean().default(false),
     replicas: z.array(replicaSchema).default([]),

@@ -6,8 +6,7 @@
 import { BodyChecker, type BodyOptions, SEQUENCE_FUNCTIONS } from './expression.js';
 import { isPunct, isWord, type Reader, type Step } from './reader.js';
 import { fail, type QualifiedName, type Session } from './session.js';
-import type { Context } from './statements.js';
-import { ifNotExists } from './statements.js';
+import { type Context, ifNotExists } from './context.js';
 import { typeLength } from './tableBody.js';
 import { K, type Token } from './tokens.js';
 import { DATA_TYPES, isCharset, isCollation } from './vocabulary.js';

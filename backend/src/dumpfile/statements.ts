@@ -2,6 +2,7 @@
 // client/mysqldump.cc of MySQL 5.7/8.0/8.4 and of MariaDB 10.x/11.x writes (header and footer SETs,
 // CREATE/DROP of databases, tables, views, routines, triggers, events and sequences, LOCK/UNLOCK,
 // ALTER TABLE … DISABLE/ENABLE KEYS, INSERT/REPLACE, USE, binary log coordinates, sequence values).
+import { type Context, ifNotExists, type ParserHooks } from './context.js';
 import { createObject } from './routines.js';
 import { isPunct, isWord, Reader, type Step } from './reader.js';
 import { fail, type QualifiedName, type RoutineKind, Session } from './session.js';
@@ -9,20 +10,9 @@ import { createTable } from './tableBody.js';
 import { GrammarError, K, type Token } from './tokens.js';
 import { isCharset, isCollation, SQL_MODES, SYSTEM_VARIABLES, type VariableKind } from './vocabulary.js';
 
+export type { ParserHooks } from './context.js';
 export type { Catalog } from './session.js';
 export { Session } from './session.js';
-
-export interface ParserHooks {
-  /** The head of an INSERT is read: its rows follow, `arity` values each (-1: as the first). */
-  startRows(arity: number): void;
-  problem(e: GrammarError, table: string | null): void;
-}
-
-export interface Context {
-  r: Reader;
-  session: Session;
-  hooks: ParserHooks;
-}
 
 export class StatementParser {
   private gen: Step | null = null;
@@ -493,13 +483,6 @@ function* create(ctx: Context): Step {
       // A view without ALGORITHM, DEFINER or SQL SECURITY is the dump tool's stand-in, not a server's.
       return yield* createObject(ctx, kind, orReplace, !orReplace && seen.size === 0);
   }
-}
-
-export function* ifNotExists(r: Reader): Step<boolean> {
-  if (!(yield* r.accept('IF'))) return false;
-  yield* r.expect('NOT');
-  yield* r.expect('EXISTS');
-  return true;
 }
 
 /** `user`@`host`, 'user'@'host', CURRENT_USER[()]. */

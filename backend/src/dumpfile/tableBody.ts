@@ -5,8 +5,7 @@
 import { checkExpression } from './expression.js';
 import { isPunct, isWord, Reader, type Step } from './reader.js';
 import { type Column, fail, type TableShape } from './session.js';
-import type { Context } from './statements.js';
-import { ifNotExists } from './statements.js';
+import { type Context, ifNotExists } from './context.js';
 import { K, type Token } from './tokens.js';
 import { collationOf, DATA_TYPES, ENGINES, isCharset, isCollation, type TypeShape } from './vocabulary.js';
 

@@ -2,16 +2,16 @@
 // The CLI, the API and restore verification all come through here.
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
-import type { Failure, Manifest, ManifestFile } from '../catalog/manifest.js';
+import type { Failure, Manifest, ManifestFile } from '../contract/manifest.js';
 import { readManifest } from '../catalog/store.js';
 import { SYSTEM_DATABASES } from '../config/schema.js';
-import { evidenceOf, toFailure } from '../pipeline/backup.js';
-import { expectedTables } from '../verify/content.js';
-import { LoadProgress, loadFile, verificationFailure } from './load.js';
+import { LoadProgress, loadFile } from './load.js';
 import type { ObjectReport } from './rewrite.js';
-import { openConnection, query, quoteIdent, type ServerLogin } from './login.js';
+import { openConnection, query, quoteIdent, type ServerLogin } from '../mysql/login.js';
 import { restorePhases, runPhases } from './plan.js';
-import { inspectTables, splitName, type TableReport } from './tables.js';
+import { expectedTables, inspectTables, splitName, type TableReport } from './tables.js';
+import { evidenceOf } from '../mysql/evidence.js';
+import { failureOf, VERIFICATION } from '../classify/failure.js';
 
 export { LoadProgress } from './load.js';
 export type { TableReport } from './tables.js';
@@ -74,7 +74,7 @@ export async function loadBackup(o: LoadBackupOptions): Promise<Failure | null> 
   const only = o.databases.size === 1 ? [...o.databases.values()][0] : undefined;
   const progress = o.progress ?? new LoadProgress();
   const phases = restorePhases(o.manifest, tables);
-  if (phases.length === 0) return verificationFailure(`backup ${o.manifest.id} lists no files to load`);
+  if (phases.length === 0) return failureOf(VERIFICATION, `backup ${o.manifest.id} lists no files to load`);
   return runPhases(phases, o.parallel, (file: ManifestFile) =>
     loadFile({
       path: path.join(o.dir, file.name),
@@ -204,13 +204,14 @@ export async function restoreBackup(r: RestoreRequest): Promise<RestoreResult> {
     if (!result.failure) result.tables = await inspectTables(conn, r.login, expectedTables(manifest), databases, { check: false });
     const off = result.tables.filter((t) => !t.ok);
     if (!result.failure && off.length > 0) {
-      result.failure = verificationFailure(
+      result.failure = failureOf(
+        VERIFICATION,
         `restored row counts differ from the manifest: ${off.map((t) => `${t.name} ${t.rows ?? 'missing'} (expected ${t.expectedRows})`).join(', ')}`,
       );
     }
   } catch (err) {
     if (err instanceof RestoreUsageError) throw err;
-    result.failure = toFailure(evidenceOf(err), err instanceof Error ? err.message : String(err));
+    result.failure = failureOf(evidenceOf(err), err instanceof Error ? err.message : String(err));
     if (conn && result.leftover === null) result.leftover = await leaveNoHalfLoad(conn, r.login, r.database, existed, result.failure).catch(() => 'half-loaded' as const);
   } finally {
     await conn?.end().catch(() => undefined);

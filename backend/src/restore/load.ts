@@ -4,17 +4,17 @@
 import type { EventEmitter } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Failure, ManifestFile } from '../catalog/manifest.js';
-import { CLASS_INFO, isRetryable } from '../classify/classes.js';
+import type { Failure, ManifestFile } from '../contract/manifest.js';
 import type { FailureEvidence } from '../classify/types.js';
 import type { Compression } from '../config/schema.js';
-import { killChild } from '../engine/children.js';
-import { evidenceOf, toFailure } from '../pipeline/backup.js';
-import { hasTrailer, HashTap } from '../pipeline/stream.js';
-import { createDecompressor } from '../verify/decompress.js';
-import { type ClientProcess, startClient } from './client.js';
-import type { ServerLogin } from './login.js';
+import { killChild } from '../mysql/children.js';
+import { hasTrailer, HashTap } from '../dumpfile/stream.js';
+import { createDecompressor } from '../dumpfile/decompress.js';
+import { type ClientProcess, startClient } from '../mysql/client.js';
+import type { ServerLogin } from '../mysql/login.js';
 import { DatabaseRewriter, type ObjectReport } from './rewrite.js';
+import { evidenceOf } from '../mysql/evidence.js';
+import { failureOf, VERIFICATION } from '../classify/failure.js';
 
 /** What the loads of one restore have done so far, for progress lines. */
 export class LoadProgress {
@@ -38,10 +38,6 @@ export interface LoadFileOptions {
   onObject?: (o: ObjectReport) => void;
 }
 
-export function verificationFailure(message: string): Failure {
-  const info = CLASS_INFO.verification;
-  return { class: 'verification', retryable: isRetryable('verification'), severity: info.severity, code: null, hint: info.firstAction, message };
-}
 
 /** The most telling line of a client's stderr. */
 function errorLine(stderr: string): string | undefined {
@@ -105,26 +101,26 @@ export async function loadFile(o: LoadFileOptions): Promise<Failure | null> {
   o.signal?.removeEventListener('abort', stop);
   progress.tables.delete(file.name);
 
-  if (stoppedByAgent) return toFailure({ facts: { killedByAgent: true } }, `the restore of ${file.name} was stopped`);
+  if (stoppedByAgent) return failureOf({ facts: { killedByAgent: true } }, `the restore of ${file.name} was stopped`);
   // The client failed on its own: its stderr says why, and what followed on our side (EPIPE into
   // its stdin, zstd's SIGPIPE, a premature close) is a consequence. Only our own SIGKILL is ours.
   const killedByUs = abandoned && exit.signal === 'SIGKILL';
   if (!killedByUs && (exit.exitCode !== 0 || exit.signal !== null)) {
     const evidence: FailureEvidence = { tool: client.name, exitCode: exit.exitCode, signal: exit.signal, stderr: exit.stderr };
     const status = exit.signal ? `killed by ${exit.signal}` : `exit ${exit.exitCode}`;
-    return toFailure(evidence, `${file.name}: the ${client.name} client failed (${status})${errorLine(exit.stderr) ? `: ${errorLine(exit.stderr)}` : ''}`);
+    return failureOf(evidence, `${file.name}: the ${client.name} client failed (${status})${errorLine(exit.stderr) ? `: ${errorLine(exit.stderr)}` : ''}`);
   }
-  if (decodeFailure) return verificationFailure(`${file.name} is corrupt: ${decodeFailure}`);
+  if (decodeFailure) return failureOf(VERIFICATION, `${file.name} is corrupt: ${decodeFailure}`);
   const scan = rewriter.scan();
-  if (scan?.cut) return verificationFailure(`${file.name}: ${scan.cut}`);
-  if (ourFailure) return toFailure(evidenceOf(ourFailure), `${file.name}: ${ourFailure.message}`);
+  if (scan?.cut) return failureOf(VERIFICATION, `${file.name}: ${scan.cut}`);
+  if (ourFailure) return failureOf(evidenceOf(ourFailure), `${file.name}: ${ourFailure.message}`);
 
   const sha256 = stored.hash.digest('hex');
   if (stored.bytes !== file.bytes || sha256 !== file.sha256) {
-    return verificationFailure(`${file.name} does not match its checksum (${stored.bytes} bytes, sha256 ${sha256}; the manifest says ${file.bytes} bytes, ${file.sha256})`);
+    return failureOf(VERIFICATION, `${file.name} does not match its checksum (${stored.bytes} bytes, sha256 ${sha256}; the manifest says ${file.bytes} bytes, ${file.sha256})`);
   }
   if (scan && !hasTrailer(scan.lastComment, scan.contentAfterLastComment)) {
-    return verificationFailure(`${file.name}: the "-- Dump completed" trailer is missing or not last`);
+    return failureOf(VERIFICATION, `${file.name}: the "-- Dump completed" trailer is missing or not last`);
   }
   return null;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ManifestFile } from '../catalog/manifest.js';
-import { forEachLimit, restorePhases, runPhases } from './plan.js';
+import type { ManifestFile } from '../contract/manifest.js';
+import { forEachLimit } from '../util/concurrency.js';
+import { restorePhases, runPhases } from './plan.js';
 
 const file = (name: string, role: ManifestFile['role'], table?: string): ManifestFile => ({
   name,

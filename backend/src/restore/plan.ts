@@ -1,7 +1,8 @@
 // The order files are loaded in. A single-stream backup is one file; a per-table backup is its
 // schema first, then every table's data (in parallel: tables do not depend on each other once
 // foreign key checks are off, which dumps do), then triggers last so they do not fire on restored rows.
-import type { Manifest, ManifestFile } from '../catalog/manifest.js';
+import { forEachLimit } from '../util/concurrency.js';
+import type { Manifest, ManifestFile } from '../contract/manifest.js';
 
 export type Phase = { role: ManifestFile['role']; files: ManifestFile[]; parallel: boolean };
 
@@ -26,18 +27,4 @@ export async function runPhases<F>(phases: Phase[], parallel: number, load: (fil
     if (failure !== null) return failure;
   }
   return null;
-}
-
-/** Calls `fn` on each item with at most `limit` calls in flight; stops at the first non-null result. */
-export async function forEachLimit<T, F>(items: readonly T[], limit: number, fn: (item: T) => Promise<F | null>): Promise<F | null> {
-  let next = 0;
-  let failure: F | null = null;
-  const worker = async () => {
-    while (failure === null && next < items.length) {
-      const result = await fn(items[next++]!);
-      if (result !== null) failure ??= result;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return failure;
 }

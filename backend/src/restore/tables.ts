@@ -1,7 +1,8 @@
 // What a restore put on the server, table by table: rows counted with COUNT(*), optionally
 // CHECK TABLE, compared with the manifest.
 import type mysql from 'mysql2/promise';
-import { type ServerLogin, query, quoteIdent } from './login.js';
+import type { Manifest } from '../contract/manifest.js';
+import { type ServerLogin, query, quoteIdent } from '../mysql/login.js';
 
 export interface TableReport {
   /** `db.table` as in the manifest. */
@@ -53,4 +54,9 @@ export async function inspectTables(
     reports.push(report);
   }
   return reports;
+}
+
+/** Tables the manifest says were dumped (a partial run's failed or pending tables are not in the files). */
+export function expectedTables(manifest: Manifest): Manifest['tables'] {
+  return manifest.tables.filter((t) => t.status === undefined || t.status === 'done');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../catalog/manifest.js';
+import type { Manifest } from '../contract/manifest.js';
 import { findAnomalies } from './anomaly.js';
 
 function manifest(id: string, over: Partial<Manifest> & { tables?: Manifest['tables'] }): Manifest {

@@ -1,7 +1,7 @@
 // Anomalies: a backup that is valid but suspicious next to the previous good one of its target.
 // A table that vanished or a sudden drop in rows or size is more often an accident (a truncated
 // table, a dropped database, a wrong target) than a real change, so it is worth a warning.
-import type { Manifest } from '../catalog/manifest.js';
+import type { Manifest } from '../contract/manifest.js';
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 

@@ -2,7 +2,7 @@
 // all there, at the sizes it recorded, with nothing left over from an unfinished write.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Manifest, ManifestFile } from '../catalog/manifest.js';
+import type { Manifest, ManifestFile } from '../contract/manifest.js';
 import { PARTIAL_SUFFIX } from '../catalog/paths.js';
 import { problem, type VerifyProblem } from './problems.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest, ManifestFile } from '../catalog/manifest.js';
+import type { Manifest, ManifestFile } from '../contract/manifest.js';
 import { DumpValidator, type ValidatorOptions } from '../dumpfile/grammar.js';
 import { contentProblems, type ScannedFile } from './content.js';
 import type { SqlFacts } from './filePass.js';

@@ -1,6 +1,7 @@
 // `parse` level: what the SQL of a backup holds, compared with what its manifest promises.
-import type { Manifest, ManifestFile } from '../catalog/manifest.js';
-import { hasTrailer } from '../pipeline/stream.js';
+import type { Manifest, ManifestFile } from '../contract/manifest.js';
+import { hasTrailer } from '../dumpfile/stream.js';
+import { expectedTables } from '../restore/tables.js';
 import type { SqlFacts } from './filePass.js';
 import { problem, type VerifyProblem } from './problems.js';
 
@@ -10,11 +11,6 @@ export interface ScannedFile {
 }
 
 const OBJECT_KINDS = ['view', 'trigger', 'procedure', 'function', 'event'] as const;
-
-/** Tables the manifest says were dumped (a partial run's failed or pending tables are not in the files). */
-export function expectedTables(manifest: Manifest): Manifest['tables'] {
-  return manifest.tables.filter((t) => t.status === undefined || t.status === 'done');
-}
 
 /**
  * A per-table data file may be dumped without `USE`, so its INSERTs name the bare table: qualify

@@ -9,10 +9,10 @@ import { pipeline } from 'node:stream/promises';
 import type { Compression } from '../config/schema.js';
 import type { Catalog, GrammarProblem, ValidatorOptions } from '../dumpfile/grammar.js';
 import type { ScanSummary } from '../dumpfile/scanner.js';
-import { hashPath } from '../pipeline/sink.js';
-import { HashTap } from '../pipeline/stream.js';
-import { createDecompressor } from './decompress.js';
-import { GrammarSink } from './grammarTap.js';
+import { hashPath } from '../dumpfile/hash.js';
+import { HashTap } from '../dumpfile/stream.js';
+import { createDecompressor } from '../dumpfile/decompress.js';
+import { GrammarSink } from '../dumpfile/grammarTap.js';
 
 export interface SqlFacts {
   bytes: number;

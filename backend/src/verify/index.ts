@@ -6,14 +6,14 @@
 //   restore   the backup loads into scratch databases, CHECK TABLE passes, row counts match
 // Problems are reported, never thrown; the result is recorded in the manifest.
 import path from 'node:path';
-import type { Manifest, ManifestFile, Verification } from '../catalog/manifest.js';
+import type { Manifest, ManifestFile, Verification } from '../contract/manifest.js';
 import { LOG_FILE } from '../catalog/paths.js';
 import { ManifestError, readManifest, writeManifest } from '../catalog/store.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { VerifyLevel } from '../config/schema.js';
 import type { Catalog } from '../dumpfile/grammar.js';
-import { type Logger, mainLogger, runLogger } from '../log.js';
-import { forEachLimit } from '../restore/plan.js';
+import { type Logger, mainLogger, runLogger } from '../util/log.js';
+import { forEachLimit } from '../util/concurrency.js';
 import { completeness } from './completeness.js';
 import { contentProblems, type ScannedFile } from './content.js';
 import { type FilePass, passFile } from './filePass.js';

@@ -1,4 +1,4 @@
-import type { Verification } from '../catalog/manifest.js';
+import type { Verification } from '../contract/manifest.js';
 
 export type VerifyProblem = Verification['problems'][number];
 export type ProblemKind = VerifyProblem['kind'];

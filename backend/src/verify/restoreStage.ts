@@ -2,13 +2,12 @@
 // throwaway mariadbd), CHECK TABLE and count every table, and time the load: that time is the RTO.
 import { randomBytes } from 'node:crypto';
 import type mysql from 'mysql2/promise';
-import type { Manifest } from '../catalog/manifest.js';
+import type { Manifest } from '../contract/manifest.js';
 import type { LoadedConfig } from '../config/load.js';
-import { startThrowawayServer, type ThrowawayServer } from '../engine/throwawayServer.js';
+import { startThrowawayServer, type ThrowawayServer } from '../mysql/throwawayServer.js';
 import { loadBackup } from '../restore/index.js';
-import { openConnection, query, quoteIdent, scratchLogin, type ServerLogin } from '../restore/login.js';
-import { inspectTables } from '../restore/tables.js';
-import { expectedTables } from './content.js';
+import { openConnection, query, quoteIdent, scratchLogin, type ServerLogin } from '../mysql/login.js';
+import { expectedTables, inspectTables } from '../restore/tables.js';
 import { problem, type VerifyProblem } from './problems.js';
 
 export interface RestoreStageOptions {

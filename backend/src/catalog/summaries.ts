@@ -1,0 +1,73 @@
+// The catalog as the API and the metrics see it: one summary per run, and each target's history
+// (last run, last success, last verified, last failure). Shapes follow docs/api.md.
+import { effectiveStatus } from './live.js';
+import type { CatalogEntry } from './store.js';
+import type { Manifest, RunStatus } from '../contract/manifest.js';
+import type { BackupSummary, VerificationSummary } from '../contract/api.js';
+import { VERIFY_LEVELS, type VerifyLevel } from '../contract/vocabulary.js';
+
+export type { BackupSummary, VerificationSummary };
+
+export function toSummary(m: Manifest, live: boolean): BackupSummary {
+  const v = m.verification;
+  return {
+    id: m.id,
+    target: m.target,
+    status: effectiveStatus(m, live),
+    class: m.class,
+    method: m.method,
+    startedAt: m.startedAt,
+    finishedAt: m.finishedAt,
+    durationSeconds: m.durationSeconds,
+    bytes: m.bytes,
+    rawBytes: m.rawBytes,
+    rows: m.rows,
+    tables: m.tables.length,
+    compression: m.compression,
+    server: m.server.endpoint,
+    verification: v ? { level: v.level, ok: v.ok, at: v.at, restoreSeconds: v.restoreSeconds, problems: v.problems } : null,
+    error: m.error,
+    attempts: m.attempts.length,
+  };
+}
+
+export interface TargetHistory {
+  /** Newest first, with live `running` runs as they are and dead ones as `interrupted`. */
+  runs: BackupSummary[];
+  /** The newest run that has ended. */
+  lastRun: BackupSummary | null;
+  lastSuccess: BackupSummary | null;
+  lastVerified: BackupSummary | null;
+  lastFailure: BackupSummary | null;
+  /** The most recent verification (by when it ran) at each level, passed or not. */
+  lastVerification: Partial<Record<VerifyLevel, VerificationSummary>>;
+  /** The most recently measured restore time. */
+  restoreSeconds: number | null;
+}
+
+const FAILED: ReadonlySet<RunStatus> = new Set(['failed', 'partial', 'interrupted']);
+
+/** `entries` are one target's runs, newest first (as listBackups returns them). */
+export function historyOf(entries: CatalogEntry[], isLive: (m: Manifest) => boolean): TargetHistory {
+  const runs = entries.map((e) => toSummary(e.manifest, isLive(e.manifest)));
+  const verifications = runs.flatMap((r) => (r.verification ? [r.verification] : [])).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  const lastVerification: TargetHistory['lastVerification'] = {};
+  for (const v of verifications) lastVerification[v.level] ??= v;
+  return {
+    runs,
+    lastRun: runs.find((r) => r.status !== 'running') ?? null,
+    lastSuccess: runs.find((r) => r.status === 'success') ?? null,
+    lastVerified: runs.find((r) => r.verification?.ok) ?? null,
+    lastFailure: runs.find((r) => FAILED.has(r.status)) ?? null,
+    lastVerification,
+    restoreSeconds: verifications.find((v) => v.restoreSeconds !== null)?.restoreSeconds ?? null,
+  };
+}
+
+const rank = (level: VerifyLevel) => VERIFY_LEVELS.indexOf(level);
+
+/** When a verification at `minLevel` or a stronger one last passed; null when never. */
+export function lastVerifiedAt(h: TargetHistory, minLevel: VerifyLevel = VERIFY_LEVELS[0]): Date | null {
+  const times = h.runs.flatMap((r) => (r.verification?.ok && rank(r.verification.level) >= rank(minLevel) ? [Date.parse(r.verification.at)] : []));
+  return times.length > 0 ? new Date(Math.max(...times)) : null;
+}

@@ -1,0 +1,54 @@
+import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { listRuns } from '../list/index.js';
+import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
+
+export interface ListCommandOptions {
+  config: string;
+  target?: string;
+  json: boolean;
+}
+
+/** `verified:parse`, `INVALID:restore`, or `-` when never verified. */
+function verified(v: { level: string; ok: boolean } | null): string {
+  return v ? `${v.ok ? 'verified' : 'INVALID'}:${v.level}` : '-';
+}
+
+export async function listCommand(opts: ListCommandOptions): Promise<CommandResult> {
+  try {
+    const config = loadConfig(opts.config);
+    if (opts.target) findTarget(config, opts.target);
+    const { runs, unreadable } = await listRuns(config.repositoryPath, opts.target);
+    const backups = runs.map(({ dir, manifest: m, status }) => ({
+      id: m.id,
+      target: m.target,
+      status,
+      class: m.class,
+      startedAt: m.startedAt,
+      durationSeconds: m.durationSeconds,
+      bytes: m.bytes,
+      rawBytes: m.rawBytes,
+      rows: m.rows,
+      tables: m.tables.length,
+      compression: m.compression,
+      method: m.method,
+      dir,
+      error: m.error ? { class: m.error.class, message: m.error.message, hint: m.error.hint } : null,
+      verification: m.verification
+        ? { level: m.verification.level, ok: m.verification.ok, at: m.verification.at, restoreSeconds: m.verification.restoreSeconds, problems: m.verification.problems.length }
+        : null,
+    }));
+    if (opts.json) return { exitCode: EXIT.ok, output: json({ backups, unreadable }) };
+    if (backups.length === 0 && unreadable.length === 0) return { exitCode: EXIT.ok, output: 'no backups yet\n' };
+    const lines = backups.map(
+      (b) =>
+        `${b.id}  ${b.target.padEnd(16)} ${b.status.padEnd(11)} ${verified(b.verification).padEnd(16)} ${formatBytes(b.bytes).padStart(10)} ${String(b.rows).padStart(10)} rows  ${
+          b.error ? `[${b.error.class}] ${b.error.message}` : ''
+        }`.trimEnd(),
+    );
+    for (const u of unreadable) lines.push(`?  ${u.dir}: ${u.error}`);
+    return { exitCode: EXIT.ok, output: `${lines.join('\n')}\n` };
+  } catch (err) {
+    if (err instanceof ConfigError) return configErrorResult(err, opts.json);
+    throw err;
+  }
+}

@@ -1,0 +1,108 @@
+// `warden restore <backup-dir | backup-id> --target NAME --database NEWNAME`: loads one database of
+// a backup under a new name on the target's server and reports the rows of every table.
+// Exit 0 restored, 1 failed (with its class), 2 usage or config error.
+import { ManifestError } from '../catalog/store.js';
+import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { LoadProgress, restoreBackup, RestoreUsageError, type RestoreResult } from '../restore/index.js';
+import { targetLogin } from '../mysql/login.js';
+import { BackupNotFoundError, locateBackup } from './locate.js';
+import { type CommandResult, configErrorResult, EXIT, formatBytes, json, terminalSafe } from './output.js';
+import { failureOf, VERIFICATION } from '../classify/failure.js';
+
+export interface RestoreCommandOptions {
+  config: string;
+  target: string;
+  database: string;
+  sourceDatabase?: string;
+  force: boolean;
+  parallel?: string;
+  json: boolean;
+  signal?: AbortSignal;
+  /** Where progress lines go (stderr). */
+  progress?: (line: string) => void;
+}
+
+function usage(message: string, hint: string | null, asJson: boolean): CommandResult {
+  return {
+    exitCode: EXIT.usage,
+    output: asJson ? json({ ok: false, error: { message, hint } }) : `warden restore: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`,
+  };
+}
+
+function text(r: RestoreResult): string {
+  const head = r.ok
+    ? `restored ${r.sourceDatabase} of backup ${r.id} as ${r.database} in ${r.seconds.toFixed(1)} s`
+    : `restore of ${r.sourceDatabase} from backup ${r.id} into ${r.database} FAILED: [${r.failure?.class}] ${r.failure?.message}\n  hint: ${r.failure?.hint}`;
+  const rows = r.tables.map((t) => `  ${t.restoredAs.padEnd(40)} ${String(t.rows ?? 'missing').padStart(10)} rows${t.ok ? '' : `  (manifest: ${t.expectedRows})`}`);
+  const warnings = r.warnings.map((w) => `  note: ${w}`);
+  return `${[head, ...rows, ...warnings].join('\n')}\n`;
+}
+
+/** A line a second on stderr (SQL loaded so far, the tables being loaded), and one at the end. */
+function progressTicker(progress: LoadProgress, emit: (line: string) => void): () => void {
+  let last = '';
+  const tick = () => {
+    const tables = [...new Set(progress.tables.values())].join(', ');
+    const line = `restore: ${formatBytes(progress.rawBytes)} of SQL loaded${tables ? `, loading ${tables}` : ''}`;
+    if (line !== last) emit(line);
+    last = line;
+  };
+  const timer = setInterval(tick, 1000);
+  return () => {
+    clearInterval(timer);
+    if (progress.rawBytes > 0) tick();
+  };
+}
+
+export async function restoreCommand(backup: string, opts: RestoreCommandOptions): Promise<CommandResult> {
+  const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
+  if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)) {
+    return usage(`--parallel must be a whole number from 1 to 64 (got "${opts.parallel}")`, null, opts.json);
+  }
+  const progress = new LoadProgress();
+  let stopTicker: (() => void) | null = null;
+  try {
+    const config = loadConfig(opts.config);
+    const target = findTarget(config, opts.target);
+    const dir = await locateBackup(backup, () => config.repositoryPath);
+    const login = targetLogin(config, target);
+    stopTicker = progressTicker(progress, opts.progress ?? ((line) => process.stderr.write(terminalSafe(`${line}\n`))));
+    const r = await restoreBackup({
+      dir,
+      login,
+      database: opts.database,
+      sourceDatabase: opts.sourceDatabase,
+      force: opts.force,
+      parallel: parallel ?? target.parallel,
+      progress,
+      signal: opts.signal,
+    });
+    const out = {
+      ok: r.ok,
+      id: r.id,
+      backupTarget: r.target,
+      target: target.name,
+      sourceDatabase: r.sourceDatabase,
+      database: r.database,
+      seconds: r.seconds,
+      rawBytes: progress.rawBytes,
+      tables: r.tables,
+      class: r.failure?.class ?? 'none',
+      error: r.failure,
+      warnings: r.warnings,
+      leftover: r.leftover,
+    };
+    return { exitCode: r.ok ? EXIT.ok : EXIT.failed, output: opts.json ? json(out) : text(r) };
+  } catch (err) {
+    if (err instanceof ConfigError) return configErrorResult(err, opts.json);
+    if (err instanceof BackupNotFoundError) return usage(err.message, null, opts.json);
+    if (err instanceof RestoreUsageError) return usage(err.message, err.hint, opts.json);
+    if (err instanceof ManifestError) {
+      const failure = failureOf(VERIFICATION, err.message);
+      return { exitCode: EXIT.failed, output: opts.json ? json({ ok: false, class: failure.class, error: failure }) : `${err.message}\n` };
+    }
+    throw err;
+  } finally {
+    stopTicker?.();
+  }
+}

@@ -1,0 +1,119 @@
+// What the HTTP API answers and streams (docs/api.md): the shapes the plugin reads. The agent's
+// tests validate its answers against these schemas; the plugin imports the types only, so its
+// bundle carries no zod.
+import { z } from 'zod';
+import { SEVERITIES } from './classes.js';
+import { failureSchema, runClassSchema, verifyProblemSchema } from './manifest.js';
+import { BACKUP_METHODS, COMPRESSIONS, RUN_KINDS, RUN_STATUSES, TARGET_STATES, VERIFY_LEVELS } from './vocabulary.js';
+
+export const progressSchema = z.strictObject({
+  rawBytes: z.number(),
+  bytes: z.number(),
+  tablesDone: z.number().int(),
+  tablesTotal: z.number().int(),
+  currentTable: z.string().nullable(),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+export const verificationSummarySchema = z.strictObject({
+  level: z.enum(VERIFY_LEVELS),
+  ok: z.boolean(),
+  at: z.string(),
+  restoreSeconds: z.number().nullable(),
+  problems: z.array(verifyProblemSchema),
+});
+export type VerificationSummary = z.infer<typeof verificationSummarySchema>;
+
+/** One run as GET /api/v1/backups lists it. */
+export const backupSummarySchema = z.strictObject({
+  id: z.string(),
+  target: z.string(),
+  status: z.enum(RUN_STATUSES),
+  class: runClassSchema,
+  method: z.enum(BACKUP_METHODS),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationSeconds: z.number().nullable(),
+  bytes: z.number(),
+  rawBytes: z.number(),
+  rows: z.number(),
+  tables: z.number(),
+  compression: z.enum(COMPRESSIONS),
+  /** the endpoint the backup came from (a replica after fail-over) */
+  server: z.string(),
+  verification: verificationSummarySchema.nullable(),
+  error: failureSchema.nullable(),
+  attempts: z.number().int(),
+});
+export type BackupSummary = z.infer<typeof backupSummarySchema>;
+
+export const runningInfoSchema = z.strictObject({
+  id: z.string(),
+  startedAt: z.string(),
+  kind: z.enum(RUN_KINDS),
+  progress: progressSchema.nullable(),
+});
+export type RunningInfo = z.infer<typeof runningInfoSchema>;
+
+/** One target as GET /api/v1/targets lists it. */
+export const targetInfoSchema = z.strictObject({
+  name: z.string(),
+  endpoint: z.string(),
+  databases: z.array(z.string()).nullable(),
+  method: z.enum(BACKUP_METHODS),
+  schedule: z.string().nullable(),
+  verifySchedule: z.string().nullable(),
+  nextRunAt: z.string().nullable(),
+  nextVerifyAt: z.string().nullable(),
+  rpoSeconds: z.number().nullable(),
+  state: z.enum(TARGET_STATES),
+  running: runningInfoSchema.nullable(),
+  lastRun: backupSummarySchema.nullable(),
+  lastSuccess: backupSummarySchema.nullable(),
+  lastVerified: backupSummarySchema.nullable(),
+  lastFailure: backupSummarySchema.nullable(),
+});
+export type TargetInfo = z.infer<typeof targetInfoSchema>;
+
+/** GET /api/v1/agent */
+export const agentInfoSchema = z.strictObject({
+  version: z.string(),
+  /** absolute path of the configuration file the agent loaded */
+  configFile: z.string(),
+  startedAt: z.string(),
+});
+export type AgentInfo = z.infer<typeof agentInfoSchema>;
+
+/** 202 answer of POST …/backups and …/verify */
+export const startedRunSchema = z.strictObject({
+  id: z.string(),
+  target: z.string().optional(),
+  level: z.enum(VERIFY_LEVELS).optional(),
+});
+export type StartedRun = z.infer<typeof startedRunSchema>;
+
+/** Server-sent events of GET /api/v1/events: `event: <type>`, `data: <the fields but type>`. */
+export const agentEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('run-started'), id: z.string(), target: z.string(), kind: z.enum(RUN_KINDS), startedAt: z.string() }),
+  z.strictObject({ type: z.literal('run-progress'), id: z.string(), target: z.string(), progress: progressSchema }),
+  z.strictObject({
+    type: z.literal('run-finished'),
+    id: z.string(),
+    target: z.string(),
+    kind: z.enum(RUN_KINDS),
+    status: z.enum(RUN_STATUSES),
+    class: runClassSchema,
+    severity: z.enum(SEVERITIES),
+    hint: z.string(),
+    durationSeconds: z.number().nullable(),
+  }),
+  z.strictObject({
+    type: z.literal('verify-finished'),
+    id: z.string(),
+    target: z.string(),
+    level: z.enum(VERIFY_LEVELS),
+    ok: z.boolean(),
+    problems: z.array(verifyProblemSchema),
+  }),
+]);
+export type AgentEvent = z.infer<typeof agentEventSchema>;

@@ -1,0 +1,110 @@
+// manifest.json: the record of one run. It is the catalog's source of truth; a backup is good only
+// when its manifest says `success` and its files match the checksums written here.
+import { z } from 'zod';
+import { FAILURE_CLASSES, SEVERITIES } from './classes.js';
+import { BACKUP_METHODS, COMPRESSIONS, RUN_STATUSES, VERIFY_LEVELS, VERIFY_PROBLEM_KINDS } from './vocabulary.js';
+
+export const MANIFEST_FORMAT = 1;
+export { RUN_STATUSES, type RunStatus } from './vocabulary.js';
+
+export const runClassSchema = z.enum([...FAILURE_CLASSES, 'none']);
+
+export const failureSchema = z.object({
+  class: z.enum(FAILURE_CLASSES),
+  retryable: z.boolean(),
+  severity: z.enum(SEVERITIES),
+  code: z.union([z.number(), z.string()]).nullable(),
+  hint: z.string(),
+  message: z.string(),
+  rule: z.string().optional(),
+});
+export type Failure = z.infer<typeof failureSchema>;
+
+export const attemptSchema = z.object({
+  attempt: z.number().int().min(1),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  server: z.string(),
+  class: runClassSchema,
+  error: failureSchema.nullable(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
+export const fileSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  /**
+   * What the file holds. Single-stream: one `dump` file. Per-table: `schema` (databases, tables,
+   * views, routines, events; no data, no triggers), one `data` file per table (its INSERTs only),
+   * then `post` (triggers), restored in that order.
+   */
+  role: z.enum(['dump', 'schema', 'data', 'post']).default('dump'),
+  /** Per-table backups: the `db.table` a data file holds. */
+  table: z.string().optional(),
+  bytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  rawBytes: z.number().int().min(0),
+  rawSha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ManifestFile = z.infer<typeof fileSchema>;
+
+export const tableSchema = z.object({
+  name: z.string(),
+  rows: z.number().int().min(0),
+  /** Per-table backups: each table's own state, updated atomically as it completes. */
+  status: z.enum(['pending', 'done', 'failed']).optional(),
+  file: z.string().optional(),
+  error: failureSchema.nullable().optional(),
+});
+
+export const verifyProblemSchema = z.object({ kind: z.enum(VERIFY_PROBLEM_KINDS), table: z.string().optional(), detail: z.string() });
+export type VerifyProblem = z.infer<typeof verifyProblemSchema>;
+
+export const verificationSchema = z.object({
+  level: z.enum(VERIFY_LEVELS),
+  ok: z.boolean(),
+  at: z.string(),
+  problems: z.array(verifyProblemSchema),
+  durationSeconds: z.number(),
+  restoreSeconds: z.number().nullable(),
+});
+export type Verification = z.infer<typeof verificationSchema>;
+
+export const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  id: z.string(),
+  target: z.string(),
+  status: z.enum(RUN_STATUSES),
+  class: runClassSchema,
+  method: z.enum(BACKUP_METHODS),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationSeconds: z.number().nullable(),
+  agent: z.object({ host: z.string(), pid: z.number().int() }),
+  server: z.object({ endpoint: z.string(), version: z.string().nullable(), flavor: z.string().nullable() }),
+  tool: z.object({ name: z.string(), path: z.string(), version: z.string() }).nullable(),
+  options: z.array(z.string()),
+  databases: z.array(z.string()),
+  compression: z.enum(COMPRESSIONS),
+  files: z.array(fileSchema),
+  bytes: z.number().int().min(0),
+  rawBytes: z.number().int().min(0),
+  sha256: z.string().nullable(),
+  rows: z.number().int().min(0),
+  tables: z.array(tableSchema),
+  objects: z.object({
+    view: z.array(z.string()),
+    trigger: z.array(z.string()),
+    procedure: z.array(z.string()),
+    function: z.array(z.string()),
+    event: z.array(z.string()),
+  }),
+  binlog: z.object({ file: z.string().nullable(), position: z.number().int().nullable(), gtid: z.string().nullable() }).nullable(),
+  attempts: z.array(attemptSchema),
+  error: failureSchema.nullable(),
+  warnings: z.array(z.string()),
+  /** A resumed run names the interrupted run it continued. */
+  resumedFrom: z.string().nullable().default(null),
+  /** The latest verification of this backup (also recorded right after the backup). */
+  verification: verificationSchema.nullable().default(null),
+});
+export type Manifest = z.infer<typeof manifestSchema>;

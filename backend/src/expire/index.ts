@@ -1,0 +1,133 @@
+// Applies a target's retention policy to the repository: `warden expire`, after every successful
+// run, and before the one retry of a disk_full failure.
+import { lstat, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { isTargetLocked } from '../catalog/lock.js';
+import type { RunStatus } from '../contract/manifest.js';
+import { backupDir, targetDir } from '../catalog/paths.js';
+import { listBackups } from '../catalog/store.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { RetentionConfig, TargetConfig } from '../config/schema.js';
+import type { Logger } from '../util/log.js';
+import { type Candidate, decide, type KeepReason, policyFor } from './policy.js';
+
+export interface ExpireOptions {
+  log: Logger;
+  dryRun?: boolean;
+  now?: Date;
+  /** Backups this process is using (being verified): kept whatever the policy says. */
+  inUse?: ReadonlySet<string>;
+}
+
+export interface ExpiredRun {
+  id: string;
+  status: RunStatus;
+  startedAt: string;
+  bytes: number;
+}
+
+export interface ExpireResult {
+  target: string;
+  dryRun: boolean;
+  policy: RetentionConfig | null;
+  /** Deleted runs (with --dry-run: the runs that would be deleted). */
+  deleted: ExpiredRun[];
+  kept: { id: string; status: RunStatus; reasons: KeepReason[] }[];
+  /** Run folders without a readable manifest: never deleted (one may be a run being created). */
+  unreadable: string[];
+  freedBytes: number;
+}
+
+/** Bytes of the regular files under `dir`; 0 when it does not exist. */
+export async function dirBytes(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  // lstat: a symbolic link frees its own few bytes, never the size of what it points at.
+  const sizes = await Promise.all(names.map((n) => lstat(path.join(dir, n)).then((s) => (s.isFile() ? s.size : 0), () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+/** Deletes one run folder and returns the bytes freed. */
+export async function deleteRun(dir: string): Promise<number> {
+  const bytes = await dirBytes(dir);
+  // Renamed first: the catalog lists only folders named like ids, so a half-deleted run is never seen.
+  const doomed = path.join(path.dirname(dir), `.deleting-${path.basename(dir)}`);
+  await rename(dir, doomed);
+  await rm(doomed, { recursive: true, force: true });
+  return bytes;
+}
+
+/** Why a backup may not be deleted by hand (DELETE /backups/:id), or null when it may. */
+export async function deletionBlocker(config: LoadedConfig, target: string, id: string, inUse: ReadonlySet<string>): Promise<string | null> {
+  const { entries } = await listBackups(config.repositoryPath, target);
+  const run = entries.find((e) => e.manifest.id === id);
+  if (inUse.has(id)) return `backup ${id} is in use by a running verification`;
+  if (run?.manifest.status === 'running' && (await isTargetLocked(targetDir(config.repositoryPath, target)))) {
+    return `backup ${id} is running`;
+  }
+  if (entries.find((e) => e.manifest.verification?.ok)?.manifest.id === id) {
+    return `backup ${id} is the newest verified backup of target "${target}"; it is never deleted`;
+  }
+  // Verified or not (verification may be off): without it the target would have no good backup left.
+  if (entries.find((e) => e.manifest.status === 'success')?.manifest.id === id) {
+    return `backup ${id} is the newest successful backup of target "${target}"; it is never deleted`;
+  }
+  return null;
+}
+
+export async function expireTarget(config: LoadedConfig, target: TargetConfig, opts: ExpireOptions): Promise<ExpireResult> {
+  const repository = config.repositoryPath;
+  const { entries, unreadable } = await listBackups(repository, target.name);
+  const locked = await isTargetLocked(targetDir(repository, target.name));
+  const candidates: Candidate[] = entries.map(({ manifest: m }) => ({
+    id: m.id,
+    status: m.status,
+    startedAt: new Date(m.startedAt),
+    verifiedOk: m.verification?.ok === true,
+    live: (m.status === 'running' && locked) || (opts.inUse?.has(m.id) ?? false),
+  }));
+  const policy = policyFor(config, target);
+  const decisions = decide(candidates, policy, opts.now ?? new Date());
+  const byId = new Map(entries.map((e) => [e.manifest.id, e.manifest]));
+
+  const result: ExpireResult = {
+    target: target.name,
+    dryRun: opts.dryRun ?? false,
+    policy,
+    deleted: [],
+    kept: [],
+    unreadable: unreadable.map((u) => u.dir),
+    freedBytes: 0,
+  };
+  for (const d of decisions) {
+    const m = byId.get(d.id)!;
+    if (d.keep) {
+      result.kept.push({ id: d.id, status: m.status, reasons: d.reasons });
+      continue;
+    }
+    const dir = backupDir(repository, target.name, d.id);
+    const bytes = result.dryRun ? await dirBytes(dir) : await deleteRun(dir);
+    result.deleted.push({ id: d.id, status: m.status, startedAt: m.startedAt, bytes });
+    result.freedBytes += bytes;
+    opts.log.info({ target: target.name, backupId: d.id, status: m.status, bytes, dryRun: result.dryRun }, result.dryRun ? 'would delete' : 'deleted');
+  }
+  opts.log.info(
+    { target: target.name, policy, deleted: result.deleted.length, kept: result.kept.length, freedBytes: result.freedBytes, dryRun: result.dryRun },
+    'retention applied',
+  );
+  return result;
+}
+
+/**
+ * The disk_full path: applies the retention policy before the one retry. It never deletes the
+ * newest good backup nor a running one (the failing run holds the lock); without a policy it frees nothing.
+ */
+export async function pruneForSpace(config: LoadedConfig, target: TargetConfig, log: Logger): Promise<ExpireResult> {
+  if (!policyFor(config, target)) log.warn({ target: target.name }, 'disk full but no retention policy is set: nothing is pruned');
+  return expireTarget(config, target, { log });
+}

@@ -1,0 +1,42 @@
+// Bearer-token authentication. Mutations always need the token, reads only with api.protectReads.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import type { RequestHandler } from 'express';
+import { ConfigError, type LoadedConfig } from '../../config/load.js';
+import { readPrivateFile } from '../../mysql/credentials.js';
+import { HttpError } from './errors.js';
+
+/** The API token from api.tokenFile (which must be 0600) or else the api.tokenEnv variable; null when neither is set. */
+export function loadApiToken(config: LoadedConfig, env: NodeJS.ProcessEnv = process.env): string | null {
+  const { tokenFile, tokenEnv, protectReads } = config.api;
+  const token = tokenFile
+    ? readPrivateFile(path.resolve(path.dirname(config.file), tokenFile), 'api.tokenFile', config.file).trim()
+    : (env[tokenEnv]?.trim() ?? '');
+  if (tokenFile && token === '') throw new ConfigError(config.file, [`api.tokenFile: ${tokenFile} is empty`]);
+  if (token === '' && protectReads) {
+    throw new ConfigError(config.file, [`api.protectReads: needs an API token; set ${tokenEnv} (api.tokenEnv) or api.tokenFile`]);
+  }
+  return token === '' ? null : token;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Checks `Authorization: Bearer <token>`. Both sides are hashed first so that timingSafeEqual
+ * compares equal lengths and the time taken says nothing about the token.
+ */
+export function requireToken(token: string | null, tokenEnv: string): RequestHandler {
+  const expected = token === null ? null : digest(token);
+  return (req, _res, next) => {
+    if (!expected) {
+      throw new HttpError(
+        'unauthorized',
+        `no API token is configured on the agent: set the environment variable ${tokenEnv} (api.tokenEnv) or api.tokenFile (a file of mode 0600), then restart warden serve`,
+      );
+    }
+    const presented = /^Bearer +(\S+) *$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (presented === undefined) throw new HttpError('unauthorized', 'this request needs the header Authorization: Bearer <token>');
+    if (!timingSafeEqual(digest(presented), expected)) throw new HttpError('unauthorized', 'invalid API token');
+    next();
+  };
+}

@@ -1,0 +1,73 @@
+// Backups and verifications of `warden serve` run in worker threads: their stream work (parsing,
+// hashing every byte of SQL) would otherwise hold the event loop that answers the API and scrapes.
+import { Worker } from 'node:worker_threads';
+import { TargetBusyError } from '../catalog/lock.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { TargetConfig, VerifyLevel } from '../config/schema.js';
+import { mainLogger } from '../util/log.js';
+import type { BackupOptions, BackupResult } from '../backup/run.js';
+import type { VerifyResult } from '../verify/index.js';
+
+export type Job = { logLevel: string } & (
+  | { kind: 'backup'; config: LoadedConfig; target: TargetConfig }
+  | { kind: 'verify'; config: LoadedConfig; dir: string; level: VerifyLevel }
+);
+
+type Callback<K extends 'onProgress' | 'onPreflight'> = Parameters<NonNullable<BackupOptions[K]>>[0];
+
+export type FromWorker =
+  | { type: 'start'; id: string }
+  | { type: 'progress'; progress: Callback<'onProgress'> }
+  | { type: 'preflight'; checks: Callback<'onPreflight'> }
+  | { type: 'done'; result: unknown }
+  | { type: 'error'; name: string; message: string; stack?: string };
+
+/** What the run manager passes to a backup. */
+export type BackupJobOptions = Pick<BackupOptions, 'config' | 'target' | 'signal' | 'onStart' | 'onProgress' | 'onPreflight'>;
+
+const WORKER = new URL('./jobWorker.js', import.meta.url);
+
+function runJob(job: Job, signal: AbortSignal | undefined, onMessage: (m: FromWorker) => void): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { workerData: job });
+    let settled = false;
+    const abort = () => worker.postMessage('abort');
+    signal?.addEventListener('abort', abort, { once: true });
+    if (signal?.aborted) abort();
+    const settle = (finish: () => void) => {
+      settled = true;
+      signal?.removeEventListener('abort', abort);
+      finish();
+      // The result is recorded by now; nothing the worker might still hold matters.
+      void worker.terminate();
+    };
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'done') settle(() => resolve(m.result));
+      else if (m.type === 'error') settle(() => reject(Object.assign(new Error(m.message), { name: m.name, stack: m.stack })));
+      else onMessage(m);
+    });
+    worker.on('error', (err) => settle(() => reject(err)));
+    worker.on('exit', (code) => {
+      if (!settled) settle(() => reject(new Error(`the worker thread of the run exited (code ${code}) without a result`)));
+    });
+  });
+}
+
+export async function backupInWorker(opts: BackupJobOptions): Promise<BackupResult> {
+  const job: Job = { kind: 'backup', config: opts.config, target: opts.target, logLevel: mainLogger().level };
+  try {
+    return (await runJob(job, opts.signal, (m) => {
+      if (m.type === 'start') opts.onStart?.(m.id);
+      else if (m.type === 'progress') opts.onProgress?.(m.progress);
+      else if (m.type === 'preflight') opts.onPreflight?.(m.checks);
+    })) as BackupResult;
+  } catch (err) {
+    // Errors cross the thread boundary as plain ones; this one the manager must recognise.
+    throw (err as Error).name === 'TargetBusyError' ? new TargetBusyError(opts.target.name) : err;
+  }
+}
+
+export async function verifyInWorker(opts: { dir: string; level: VerifyLevel; config: LoadedConfig; signal: AbortSignal }): Promise<VerifyResult> {
+  const job: Job = { kind: 'verify', config: opts.config, dir: opts.dir, level: opts.level, logLevel: mainLogger().level };
+  return (await runJob(job, opts.signal, () => undefined)) as VerifyResult;
+}

@@ -5,6 +5,8 @@ import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_ID } from '../backend/src/catalog/paths.js';
+import { agentEventSchema, agentInfoSchema, backupSummarySchema, startedRunSchema, targetInfoSchema } from '../backend/src/contract/api.js';
+import { manifestSchema } from '../backend/src/contract/manifest.js';
 import { loadSampleShop } from './harness/fixtures.js';
 import { useMariaDB } from './harness/mariadb.js';
 import { lockTable, waitForLockWait } from './helpers/faults.js';
@@ -94,6 +96,30 @@ describe('warden serve: HTTP API', () => {
     expect(target.json.targets.map((x: { name: string }) => x.name)).toEqual(['shop', 'gone']);
     expect(target.json.targets[0]).toMatchObject({ state: 'ok', running: null, lastRun: { id }, lastSuccess: { id, status: 'success', tables: expect.any(Number) }, lastFailure: null });
     expect(target.json.targets[1]).toMatchObject({ name: 'gone', state: 'never', lastRun: null, endpoint: '127.0.0.1:1' });
+    await s.stop();
+  });
+
+  it('answers and streams exactly the shapes of the contract (backend/src/contract/api.ts)', async () => {
+    const ws = workspace();
+    const s = await serve(ws.config);
+    const events = await openEvents(s);
+    const ok = await backUp(s);
+    const failed = await backUp(s, 'gone');
+    const verifying = await request(s, 'POST', `/api/v1/backups/${ok.id}/verify`, { body: { level: 'checksum' } });
+    expect(startedRunSchema.safeParse(verifying.json).error).toBeUndefined();
+    await events.next((e) => e.name === 'verify-finished', 60_000, 'the verification to finish');
+    events.close();
+    for (const e of events.events) expect(agentEventSchema.safeParse({ type: e.name, ...e.data }).error, e.name).toBeUndefined();
+    // run-progress comes only when a dump lasts long enough to report; the first test sees it.
+    for (const name of ['run-started', 'run-finished', 'verify-finished']) expect(events.events.map((e) => e.name)).toContain(name);
+
+    const targets = await request(s, 'GET', '/api/v1/targets', { token: null });
+    for (const t of targets.json.targets) expect(targetInfoSchema.safeParse(t).error, t.name).toBeUndefined();
+    const backups = await request(s, 'GET', '/api/v1/backups', { token: null });
+    expect(backups.json.backups.map((b: { id: string }) => b.id)).toEqual(expect.arrayContaining([ok.id, failed.id]));
+    for (const b of backups.json.backups) expect(backupSummarySchema.safeParse(b).error, b.id).toBeUndefined();
+    for (const id of [ok.id, failed.id]) expect(manifestSchema.safeParse((await request(s, 'GET', `/api/v1/backups/${id}`, { token: null })).json).error).toBeUndefined();
+    expect(agentInfoSchema.safeParse((await request(s, 'GET', '/api/v1/agent', { token: null })).json).error).toBeUndefined();
     await s.stop();
   });
 

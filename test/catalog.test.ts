@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeManifest } from '../backend/src/catalog/store.js';
 import { fakeRun } from './helpers/catalog.js';
 import { request, serve } from './helpers/serve.js';
 import { makeWorkspace, runWarden } from './helpers/warden.js';
@@ -97,5 +98,19 @@ describe('warden list', () => {
     expect(text.stdout).toContain('\\u001b]2;pwned\\u0007');
     const json = await runWarden(['list', '--config', ws.config, '--json']);
     expect(json.json.backups[0].error.message).toBe(hostile);
+  });
+});
+
+describe('writing a manifest', () => {
+  it('refuses to publish one that breaks the contract, and leaves the one on disk as it was', async () => {
+    const ws = makeWorkspace([target]);
+    const run = fakeRun(ws.repository, 'shop', { startedAt: '2026-11-01T02:00:00Z' });
+    const before = readFileSync(path.join(run.dir, 'manifest.json'), 'utf8');
+    await expect(writeManifest(run.dir, { ...run.manifest, bytes: -1 })).rejects.toThrow(/bytes/);
+    await expect(writeManifest(run.dir, { ...run.manifest, class: 'mystery' as never })).rejects.toThrow(/class/);
+    expect(readFileSync(path.join(run.dir, 'manifest.json'), 'utf8')).toBe(before);
+    // A running run's manifest is rewritten after every table and is not checked each time.
+    await writeManifest(run.dir, { ...run.manifest, status: 'running', bytes: 7 });
+    expect(JSON.parse(readFileSync(path.join(run.dir, 'manifest.json'), 'utf8'))).toMatchObject({ status: 'running', bytes: 7 });
   });
 });

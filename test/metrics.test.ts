@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { METRICS } from '../backend/src/contract/metrics.js';
 import { freePort } from './harness/mariadb.js';
 import { fakeRun } from './helpers/catalog.js';
 import { dashboardExpressions, metricNames } from './helpers/promql.js';
@@ -115,6 +116,24 @@ describe('warden serve: metrics', () => {
         const histogram = name.replace(/_(bucket|sum|count)$/, '');
         expect(families.has(name) || families.get(histogram) === 'histogram', `${name} in ${expr}`).toBe(true);
       }
+    }
+  });
+
+  it('exposes exactly the metrics of the contract table, each with its type, help and labels', async () => {
+    const { ws } = historyWorkspace();
+    const s = await serve(ws.config);
+    const text = await scrape(s);
+    await s.stop();
+    const types = new Map([...text.matchAll(/^# TYPE (mysql_backup_\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const helps = new Map([...text.matchAll(/^# HELP (mysql_backup_\S+) (.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect([...types.keys()].sort()).toEqual(Object.values(METRICS).map((m) => m.name).sort());
+    for (const m of Object.values(METRICS)) {
+      expect(types.get(m.name), m.name).toBe(m.type);
+      expect(helps.get(m.name), m.name).toBe(m.help);
+      const sample = new RegExp(`^${m.name}(?:_bucket|_sum|_count)?(?:\\{([^}]*)\\})? `, 'm').exec(text);
+      const labels = (sample?.[1] ?? '').split(',').filter(Boolean).map((l) => l.slice(0, l.indexOf('='))).filter((l) => l !== 'le');
+      // Series some targets have only later (pre-flight results, schedules) are checked when present.
+      if (sample) expect(labels.sort(), m.name).toEqual([...m.labels].sort());
     }
   });
 

@@ -2,6 +2,7 @@
 // promtool tests are both generated from this list (npm run alerting:generate). Plain data, so node
 // can import it without Grafana. Severities of per-class rules come from the failure-class table.
 import { CLASS_INFO, type FailureClass, SEVERITIES, type Severity } from '../../backend/src/contract/classes.js';
+import { METRICS } from '../../backend/src/contract/metrics.js';
 
 /** What Grafana does when the query returns no series, or fails. */
 export type NoDataState = 'OK' | 'NoData' | 'Alerting';
@@ -50,8 +51,8 @@ function backupFailed(severity: Severity, classes: FailureClass[]): AlertRule {
     // The class comes from the failures counter, kept for targets whose newest run failed. A target
     // that never ran has last_run_success 0 too, but no failure to join: the stale rule covers it.
     expr:
-      `max by (target, class) (increase(mysql_backup_failures_total{class=~"${classes.join('|')}"}[${FAILURE_WINDOW}]) > 0)` +
-      ' and on (target) (mysql_backup_last_run_success == 0)',
+      `max by (target, class) (increase(${METRICS.failures.name}{class=~"${classes.join('|')}"}[${FAILURE_WINDOW}]) > 0)` +
+      ` and on (target) (${METRICS.lastRunSuccess.name} == 0)`,
     for: '0s',
     severity,
     summary: 'Backup of {{ $labels.target }} failed ({{ $labels.class }})',
@@ -76,7 +77,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     uid: 'warden-backup-stale',
     title: 'WardenBackupStale',
     // Also fires for a target that never succeeded: its timestamp is 0 from the first scrape.
-    expr: 'time() - mysql_backup_last_success_timestamp_seconds > mysql_backup_rpo_seconds',
+    expr: `time() - ${METRICS.lastSuccess.name} > ${METRICS.rpo.name}`,
     for: '5m',
     severity: 'critical',
     summary: 'No backup of {{ $labels.target }} within its RPO',
@@ -91,7 +92,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     uid: 'warden-verify-failed',
     title: 'WardenVerifyFailed',
-    expr: 'mysql_backup_last_verify_success == 0',
+    expr: `${METRICS.lastVerifySuccess.name} == 0`,
     for: '0s',
     severity: CLASS_INFO.verification.severity,
     summary: 'Verification of {{ $labels.target }} failed at level {{ $labels.level }}',
@@ -108,7 +109,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     uid: 'warden-not-verified',
     title: 'WardenNotVerified',
     // Only targets with a backup to verify.
-    expr: 'time() - mysql_backup_last_verified_timestamp_seconds > 7 * 86400 and on (target) (mysql_backup_last_success_timestamp_seconds > 0)',
+    expr: `time() - ${METRICS.lastVerified.name} > 7 * 86400 and on (target) (${METRICS.lastSuccess.name} > 0)`,
     for: '1h',
     severity: 'warning',
     summary: 'No backup of {{ $labels.target }} verified in 7 days',
@@ -124,8 +125,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     title: 'WardenRepositorySpaceLow',
     // The newest backup's size estimates the next one; free bytes are per agent (no target label).
     expr:
-      'min by (job, instance) (mysql_backup_repository_free_bytes)' +
-      ' < on (job, instance) group_right max by (job, instance, target) (mysql_backup_last_size_bytes) * 1.5',
+      `min by (job, instance) (${METRICS.freeBytes.name})` +
+      ` < on (job, instance) group_right max by (job, instance, target) (${METRICS.lastSize.name}) * 1.5`,
     for: '15m',
     severity: 'warning',
     summary: 'Repository too small for the next backup of {{ $labels.target }}',
@@ -143,8 +144,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     title: 'WardenDiskFull',
     // Retries count too: a run saved by pruning still means the repository filled up.
     expr:
-      'sum by (target, class) (increase(mysql_backup_failures_total{class="disk_full"}[1h])' +
-      ' + increase(mysql_backup_retries_total{class="disk_full"}[1h])) > 0',
+      `sum by (target, class) (increase(${METRICS.failures.name}{class="disk_full"}[1h])` +
+      ` + increase(${METRICS.retries.name}{class="disk_full"}[1h])) > 0`,
     for: '0s',
     severity: CLASS_INFO.disk_full.severity,
     summary: 'The repository ran full during a backup of {{ $labels.target }}',
@@ -160,10 +161,10 @@ export const ALERT_RULES: readonly AlertRule[] = [
     // 3× the mean duration of finished runs, at least an hour; the histogram has no series before
     // the first finished run, then the hour alone applies.
     expr:
-      '(time() - mysql_backup_last_attempt_timestamp_seconds' +
-      ' > (clamp_min(3 * mysql_backup_duration_seconds_sum / clamp_min(mysql_backup_duration_seconds_count, 1), 3600)' +
-      ' or mysql_backup_in_progress * 0 + 3600))' +
-      ' and mysql_backup_in_progress == 1',
+      `(time() - ${METRICS.lastAttempt.name}` +
+      ` > (clamp_min(3 * ${METRICS.duration.name}_sum / clamp_min(${METRICS.duration.name}_count, 1), 3600)` +
+      ` or ${METRICS.inProgress.name} * 0 + 3600))` +
+      ` and ${METRICS.inProgress.name} == 1`,
     for: '5m',
     severity: 'warning',
     summary: 'Backup of {{ $labels.target }} runs far longer than usual',
@@ -192,7 +193,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     uid: 'warden-retries-storming',
     title: 'WardenRetriesStorming',
-    expr: 'sum by (target, class) (increase(mysql_backup_retries_total[1h])) > 5',
+    expr: `sum by (target, class) (increase(${METRICS.retries.name}[1h])) > 5`,
     for: '0s',
     severity: 'warning',
     summary: 'Backups of {{ $labels.target }} keep retrying ({{ $labels.class }})',

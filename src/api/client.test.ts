@@ -4,7 +4,7 @@ import { FakeEventSource } from '../test/eventSource';
 import { AGENT, backup, target } from '../test/fixtures';
 import { AgentClient, getAppSettings, saveAppSettings } from './client';
 import { AgentError, describeError } from './errors';
-import type { AgentEvent } from './types';
+import type { AgentEvent } from '../../backend/src/contract/index.js';
 
 const client = new AgentClient(AGENT);
 

@@ -10,14 +10,27 @@ import {
   AGENT_EVENT_TYPES,
   type AgentEvent,
   type AgentInfo,
-  type BackupFilter,
   type BackupSummary,
-  type LogLine,
   type Manifest,
+  type RunStatus,
   type StartedRun,
   type TargetInfo,
   type VerifyLevel,
-} from './types';
+} from '../../backend/src/contract/index.js';
+
+/** one line of the run's log.jsonl (pino) */
+export interface LogLine {
+  level: number;
+  time: number;
+  msg?: string;
+  [field: string]: unknown;
+}
+
+export interface BackupFilter {
+  target?: string;
+  status?: RunStatus;
+  limit?: number;
+}
 
 const PROXY_URL = `/api/plugin-proxy/${PLUGIN_ID}`;
 const SETTINGS_URL = `/api/plugins/${PLUGIN_ID}/settings`;

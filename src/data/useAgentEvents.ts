@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AgentClient } from '../api/client';
-import type { AgentEvent } from '../api/types';
+import type { AgentEvent } from '../../backend/src/contract/index.js';
 
 /** Subscribes to the agent's event stream; returns whether it is open (callers poll when not). */
 export function useAgentEvents(client: AgentClient, onEvent: (event: AgentEvent) => void): boolean {

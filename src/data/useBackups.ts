@@ -1,5 +1,5 @@
 import type { AgentClient } from '../api/client';
-import type { BackupFilter } from '../api/types';
+import type { BackupFilter } from '../api/client';
 import { pollInterval, useAgentEvents } from './useAgentEvents';
 import { useAsync } from './useAsync';
 import { usePolling } from './usePolling';

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import type { AgentClient } from '../api/client';
-import type { AgentEvent, TargetInfo } from '../api/types';
+import type { AgentEvent, TargetInfo } from '../../backend/src/contract/index.js';
 import { pollInterval, useAgentEvents } from './useAgentEvents';
 import { useAsync } from './useAsync';
 import { usePolling } from './usePolling';

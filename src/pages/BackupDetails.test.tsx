@@ -72,7 +72,7 @@ describe('Backup details page', () => {
     await confirmDialog('Verify');
     expect(await screen.findByText('Verification running…')).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'POST')!.data).toEqual({ level: 'checksum' });
-    current = manifest({ verification: { level: 'checksum', ok: true, at: new Date().toISOString(), restoreSeconds: null, problems: [] } });
+    current = manifest({ verification: { level: 'checksum', ok: true, at: new Date().toISOString(), durationSeconds: 0.4, restoreSeconds: null, problems: [] } });
     await waitFor(() => expect(screen.getByText(/Verification at level checksum passed/)).toBeInTheDocument(), { timeout: 5000 });
   });
 

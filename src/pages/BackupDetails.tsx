@@ -4,7 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { toAgentError } from '../api/errors';
 import type { AgentConfig } from '../api/settings';
-import type { Manifest } from '../api/types';
+import type { Manifest } from '../../backend/src/contract/index.js';
 import { Attempts } from '../components/Attempts/Attempts';
 import { BackupFacts } from '../components/BackupFacts/BackupFacts';
 import { RunStatusBadge, VerificationBadge } from '../components/Badges/Badges';

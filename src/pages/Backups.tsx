@@ -2,7 +2,7 @@ import { EmptyState, LinkButton, LoadingPlaceholder, Stack } from '@grafana/ui';
 import { PluginPage } from '@grafana/runtime';
 import { useSearchParams } from 'react-router-dom';
 import type { AgentConfig } from '../api/settings';
-import type { RunStatus } from '../api/types';
+import type { RunStatus } from '../../backend/src/contract/index.js';
 import { AgentPicker } from '../components/AgentPicker/AgentPicker';
 import { BackupFilters, type Filter } from '../components/BackupFilters/BackupFilters';
 import { BackupsTable } from '../components/BackupsTable/BackupsTable';

@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { toJsonData } from '../api/settings';
-import type { Progress } from '../api/types';
+import type { Progress } from '../../backend/src/contract/index.js';
 import { agentError, agentPath, mockBackendSrv, network, ok } from '../test/backendSrv';
 import { FakeEventSource } from '../test/eventSource';
 import { AGENT, backup, failingTarget, target } from '../test/fixtures';

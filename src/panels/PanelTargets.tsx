@@ -4,7 +4,7 @@ import { LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import type { ReactNode } from 'react';
 import type { AgentClient } from '../api/client';
 import type { AgentConfig } from '../api/settings';
-import type { TargetInfo } from '../api/types';
+import type { TargetInfo } from '../../backend/src/contract/index.js';
 import { ErrorAlert } from '../components/ErrorAlert/ErrorAlert';
 import { useAgents, useClient } from '../data/agents';
 import { useTargets } from '../data/useTargets';

@@ -1,6 +1,7 @@
 // Agent answers as docs/api.md describes them, with sensible defaults to override per test.
 import type { AgentConfig } from '../api/settings';
-import type { BackupSummary, Failure, LogLine, Manifest, TargetInfo } from '../api/types';
+import type { BackupSummary, Failure, Manifest, TargetInfo } from '../../backend/src/contract/index.js';
+import type { LogLine } from '../api/client';
 
 export const AGENT: AgentConfig = { slot: 0, name: 'db-host-1', url: 'http://10.0.0.5:9207' };
 
@@ -82,6 +83,7 @@ export function failingTarget(): TargetInfo {
 
 export function manifest(overrides: Partial<Manifest> = {}): Manifest {
   return {
+    format: 1,
     id: '20250301T100000Z-shop',
     target: 'shop',
     status: 'success',
@@ -90,8 +92,10 @@ export function manifest(overrides: Partial<Manifest> = {}): Manifest {
     startedAt: hoursAgo(2),
     finishedAt: hoursAgo(1.99),
     durationSeconds: 42,
+    agent: { host: 'db-backup-1', pid: 4242 },
     server: { endpoint: '127.0.0.1:3306', version: '10.11.6-MariaDB', flavor: 'mariadb' },
     tool: { name: 'mariadb-dump', path: '/usr/bin/mariadb-dump', version: 'mariadb-dump from 11.8.3-MariaDB' },
+    options: ['--single-transaction', '--quick'],
     databases: ['shop'],
     compression: 'zstd',
     files: [
@@ -112,6 +116,7 @@ export function manifest(overrides: Partial<Manifest> = {}): Manifest {
       { name: 'shop.customers', rows: 20_000 },
       { name: 'shop.orders', rows: 100_000 },
     ],
+    objects: { view: ['shop.order_totals'], trigger: [], procedure: [], function: [], event: [] },
     binlog: { file: 'binlog.000042', position: 1337, gtid: '0-1-4242' },
     attempts: [
       {
@@ -126,7 +131,8 @@ export function manifest(overrides: Partial<Manifest> = {}): Manifest {
     ],
     error: null,
     warnings: [],
-    verification: { level: 'parse', ok: true, at: hoursAgo(1.9), restoreSeconds: null, problems: [] },
+    resumedFrom: null,
+    verification: { level: 'parse', ok: true, at: hoursAgo(1.9), durationSeconds: 2.1, restoreSeconds: null, problems: [] },
     ...overrides,
   };
 }

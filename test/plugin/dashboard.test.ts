@@ -3,33 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { METRICS } from '../../backend/src/contract/metrics.js';
 import { metricNames } from '../helpers/promql.js';
 import { ROOT } from '../helpers/warden.js';
 
-const AGENT_METRICS = [
-  'mysql_backup_last_success_timestamp_seconds',
-  'mysql_backup_last_attempt_timestamp_seconds',
-  'mysql_backup_last_run_success',
-  'mysql_backup_runs_total',
-  'mysql_backup_failures_total',
-  'mysql_backup_retries_total',
-  'mysql_backup_duration_seconds',
-  'mysql_backup_last_size_bytes',
-  'mysql_backup_last_raw_bytes',
-  'mysql_backup_last_rows',
-  'mysql_backup_in_progress',
-  'mysql_backup_progress_bytes',
-  'mysql_backup_last_verify_success',
-  'mysql_backup_last_verified_timestamp_seconds',
-  'mysql_backup_restore_seconds',
-  'mysql_backup_artifacts',
-  'mysql_backup_repository_free_bytes',
-  'mysql_backup_repository_used_bytes',
-  'mysql_backup_next_run_timestamp_seconds',
-  'mysql_backup_rpo_seconds',
-  'mysql_backup_preflight_check_ok',
-];
-const HISTOGRAMS = ['mysql_backup_duration_seconds'];
+const AGENT_METRICS = Object.values(METRICS).map((m) => m.name);
+const HISTOGRAMS = Object.values(METRICS).flatMap((m) => (m.type === 'histogram' ? [m.name] : []));
 
 /** A histogram's series name back to the histogram's name. */
 function baseName(series: string): string {

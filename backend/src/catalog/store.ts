@@ -6,7 +6,13 @@ import { writeFileAtomic } from './atomic.js';
 import { type Manifest, manifestSchema } from '../contract/manifest.js';
 import { isBackupId, MANIFEST_FILE } from './paths.js';
 
+/**
+ * Writes a run's manifest. One that records an ended run is first checked against the contract:
+ * what the plugin and later runs read back must parse. (A running per-table run rewrites its
+ * manifest after every table; checking each of those would cost time quadratic in the tables.)
+ */
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+  if (manifest.status !== 'running') manifestSchema.parse(manifest);
   await writeFileAtomic(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 

@@ -55,6 +55,7 @@ export const tableSchema = z.object({
   file: z.string().optional(),
   error: failureSchema.nullable().optional(),
 });
+export type ManifestTable = z.infer<typeof tableSchema>;
 
 export const verifyProblemSchema = z.object({ kind: z.enum(VERIFY_PROBLEM_KINDS), table: z.string().optional(), detail: z.string() });
 export type VerifyProblem = z.infer<typeof verifyProblemSchema>;

@@ -1,15 +1,15 @@
-// Prometheus metrics (prefix mysql_backup_, label `target` on every per-target series). Every
+// Prometheus metrics, as contract/metrics.ts names and describes them. Every
 // configured target has its series from the first scrape: a target that never succeeded shows
 // last_success_timestamp_seconds 0 and last_run_success 0, so alert rules see it.
 import { statfs } from 'node:fs/promises';
 import client from 'prom-client';
 import type { Manifest, RunStatus } from '../contract/manifest.js';
 import { FAILURE_CLASSES } from '../contract/classes.js';
+import { METRICS, type MetricSpec } from '../contract/metrics.js';
 import { type TargetConfig, VERIFY_LEVELS } from '../config/schema.js';
 import type { RunKind } from '../catalog/events.js';
 import { lastVerifiedAt, type TargetHistory } from '../catalog/summaries.js';
 
-const PREFIX = 'mysql_backup_';
 const RESULTS: RunStatus[] = ['success', 'partial', 'failed', 'interrupted'];
 /** Backups take seconds to hours. */
 const DURATION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14_400, 28_800, 43_200, 86_400];
@@ -28,33 +28,26 @@ export class Metrics {
   readonly registry = new client.Registry();
   private rendered: { at: number; text: Promise<string> } | null = null;
   private readonly r = [this.registry];
-  private readonly t = ['target'] as const;
 
-  private readonly lastSuccess = this.gauge('last_success_timestamp_seconds', 'When the newest successful backup finished (Unix time); 0 when the target never succeeded.');
-  private readonly lastAttempt = this.gauge('last_attempt_timestamp_seconds', 'When the newest backup run started (Unix time); 0 when it never ran.');
-  private readonly lastRunSuccess = this.gauge('last_run_success', '1 when the newest finished backup run succeeded, else 0 (also 0 when it never ran).');
-  private readonly lastSize = this.gauge('last_size_bytes', 'Stored (compressed) size of the newest successful backup; 0 when none.');
-  private readonly lastRaw = this.gauge('last_raw_bytes', 'Uncompressed SQL size of the newest successful backup; 0 when none.');
-  private readonly lastRows = this.gauge('last_rows', 'Rows in the newest successful backup; 0 when none.');
-  private readonly inProgress = this.gauge('in_progress', '1 while a backup of the target runs.');
-  private readonly progressBytes = this.gauge('progress_bytes', 'SQL bytes the running backup has read from the dump tool so far; 0 when none runs.');
-  private readonly lastVerifySuccess = this.gauge('last_verify_success', '1 when the most recent verification at this level passed, else 0; absent for levels never run.', ['level']);
-  private readonly lastVerified = this.gauge('last_verified_timestamp_seconds', 'When a verification last passed (Unix time); 0 when never.');
-  private readonly restoreSeconds = this.gauge('restore_seconds', 'The most recently measured restore time (the real RTO); absent until a restore verification ran.');
-  private readonly artifacts = this.gauge('artifacts', 'Successful backups retained in the repository.');
-  private readonly usedBytes = this.gauge('repository_used_bytes', 'Bytes of all files of the target in the repository.');
-  private readonly rpo = this.gauge('rpo_seconds', 'The configured recovery-point objective; absent when none is set.');
-  private readonly preflight = this.gauge('preflight_check_ok', '1 when the named pre-flight check passed at the last run, else 0.', ['check']);
-  private readonly runs = this.counter('runs_total', 'Finished backup runs by result (rebuilt from the catalog at start).', ['result']);
-  private readonly failures = this.counter('failures_total', 'Backup runs that did not succeed, by failure class.', ['class']);
-  private readonly retries = this.counter('retries_total', 'Retried attempts, by the failure class that caused the retry.', ['class']);
-  private readonly duration = new client.Histogram({
-    name: `${PREFIX}duration_seconds`,
-    help: 'Wall time of finished backup runs.',
-    labelNames: this.t,
-    buckets: DURATION_BUCKETS,
-    registers: this.r,
-  });
+  private readonly lastSuccess = this.gauge(METRICS.lastSuccess);
+  private readonly lastAttempt = this.gauge(METRICS.lastAttempt);
+  private readonly lastRunSuccess = this.gauge(METRICS.lastRunSuccess);
+  private readonly lastSize = this.gauge(METRICS.lastSize);
+  private readonly lastRaw = this.gauge(METRICS.lastRaw);
+  private readonly lastRows = this.gauge(METRICS.lastRows);
+  private readonly inProgress = this.gauge(METRICS.inProgress);
+  private readonly progressBytes = this.gauge(METRICS.progressBytes);
+  private readonly lastVerifySuccess = this.gauge(METRICS.lastVerifySuccess);
+  private readonly lastVerified = this.gauge(METRICS.lastVerified);
+  private readonly restoreSeconds = this.gauge(METRICS.restoreSeconds);
+  private readonly artifacts = this.gauge(METRICS.artifacts);
+  private readonly usedBytes = this.gauge(METRICS.usedBytes);
+  private readonly rpo = this.gauge(METRICS.rpo);
+  private readonly preflight = this.gauge(METRICS.preflight);
+  private readonly runs = this.counter(METRICS.runs);
+  private readonly failures = this.counter(METRICS.failures);
+  private readonly retries = this.counter(METRICS.retries);
+  private readonly duration = new client.Histogram({ ...this.described(METRICS.duration), buckets: DURATION_BUCKETS });
 
   constructor(
     private readonly targets: TargetConfig[],
@@ -63,10 +56,7 @@ export class Metrics {
     client.collectDefaultMetrics({ register: this.registry });
     for (const name of LINT_FAILING_DEFAULTS) this.registry.removeSingleMetric(name);
     new client.Gauge({
-      name: `${PREFIX}next_run_timestamp_seconds`,
-      help: 'When the next scheduled run starts (Unix time), by kind (backup, verify); absent without a schedule.',
-      labelNames: ['target', 'kind'],
-      registers: this.r,
+      ...this.described(METRICS.nextRun),
       collect() {
         this.reset();
         for (const t of targets) {
@@ -78,9 +68,7 @@ export class Metrics {
       },
     });
     new client.Gauge({
-      name: `${PREFIX}repository_free_bytes`,
-      help: 'Free bytes (available to the agent) on the repository file system.',
-      registers: this.r,
+      ...this.described(METRICS.freeBytes),
       async collect() {
         const s = await statfs(sources.repository).catch(() => null);
         if (s) this.set(s.bavail * s.bsize);
@@ -100,12 +88,17 @@ export class Metrics {
     }
   }
 
-  private gauge(name: string, help: string, extra: string[] = []): client.Gauge {
-    return new client.Gauge({ name: PREFIX + name, help, labelNames: [...this.t, ...extra], registers: this.r });
+  /** What prom-client needs of a metric of the table, registered in this registry. */
+  private described(m: MetricSpec) {
+    return { name: m.name, help: m.help, labelNames: m.labels, registers: this.r };
   }
 
-  private counter(name: string, help: string, extra: string[]): client.Counter {
-    return new client.Counter({ name: PREFIX + name, help, labelNames: [...this.t, ...extra], registers: this.r });
+  private gauge(m: MetricSpec): client.Gauge {
+    return new client.Gauge(this.described(m));
+  }
+
+  private counter(m: MetricSpec): client.Counter {
+    return new client.Counter(this.described(m));
   }
 
   private known(target: string): boolean {

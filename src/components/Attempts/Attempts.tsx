@@ -1,5 +1,5 @@
 import { Card, Stack, Text } from '@grafana/ui';
-import type { Attempt } from '../../api/types';
+import type { Attempt } from '../../../backend/src/contract/index.js';
 import { formatTime } from '../../utils/format';
 import { ClassBadge } from '../Badges/Badges';
 

@@ -1,7 +1,7 @@
 import { Button, ConfirmModal, type ComponentSize } from '@grafana/ui';
 import { useState } from 'react';
 import type { AgentClient } from '../../api/client';
-import type { StartedRun, TargetInfo } from '../../api/types';
+import type { StartedRun, TargetInfo } from '../../../backend/src/contract/index.js';
 import { useAction } from '../../data/useAction';
 import { canEdit } from '../../utils/roles';
 import { InlineError } from '../ErrorAlert/ErrorAlert';

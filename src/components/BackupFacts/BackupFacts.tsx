@@ -2,7 +2,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Text, useStyles2 } from '@grafana/ui';
 import type { ReactNode } from 'react';
-import type { Manifest } from '../../api/types';
+import type { Manifest } from '../../../backend/src/contract/index.js';
 import { formatBytes, formatCount, formatDuration, formatTime } from '../../utils/format';
 
 /** The manifest's facts: when, how, from which server with which tool, where in the binlog, checksums. */

@@ -1,5 +1,5 @@
 import { Field, RadioButtonGroup, Select, Stack } from '@grafana/ui';
-import { RUN_STATUSES, type RunStatus } from '../../api/types';
+import { RUN_STATUSES, type RunStatus } from '../../../backend/src/contract/index.js';
 
 export interface Filter {
   target?: string;

@@ -1,5 +1,5 @@
 import { InteractiveTable, Text, TextLink, type Column } from '@grafana/ui';
-import type { BackupSummary } from '../../api/types';
+import type { BackupSummary } from '../../../backend/src/contract/index.js';
 import { backupUrl } from '../../constants';
 import { formatBytes, formatCount, formatDuration, formatTime } from '../../utils/format';
 import { ClassBadge, RunStatusBadge, VerificationBadge } from '../Badges/Badges';

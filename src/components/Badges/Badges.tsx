@@ -1,6 +1,6 @@
 // Small badges: a target's state, a run's status, its failure class, its verification.
 import { Badge, type BadgeColor, type IconName } from '@grafana/ui';
-import type { RunClass, RunStatus, TargetState, VerificationSummary } from '../../api/types';
+import type { RunClass, RunStatus, TargetState, VerificationSummary } from '../../../backend/src/contract/index.js';
 
 /** A badge described by a table row: states map to one of these each. */
 export interface BadgeSpec {

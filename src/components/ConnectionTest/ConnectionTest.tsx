@@ -2,7 +2,7 @@ import { Alert, Button, Stack } from '@grafana/ui';
 import { useState } from 'react';
 import { AgentClient } from '../../api/client';
 import { normalizeUrl, type AgentConfig } from '../../api/settings';
-import type { TargetInfo } from '../../api/types';
+import type { TargetInfo } from '../../../backend/src/contract/index.js';
 import { useAction } from '../../data/useAction';
 import { ErrorAlert } from '../ErrorAlert/ErrorAlert';
 

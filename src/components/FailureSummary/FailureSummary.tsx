@@ -1,7 +1,7 @@
 import { css, cx } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Stack, Text, useStyles2 } from '@grafana/ui';
-import type { Failure } from '../../api/types';
+import type { Failure } from '../../../backend/src/contract/index.js';
 import { formatRelative } from '../../utils/format';
 import { ClassBadge } from '../Badges/Badges';
 

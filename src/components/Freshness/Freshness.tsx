@@ -1,5 +1,5 @@
 import { Text } from '@grafana/ui';
-import type { BackupSummary } from '../../api/types';
+import type { BackupSummary } from '../../../backend/src/contract/index.js';
 import { formatDuration, formatRelative, secondsSince } from '../../utils/format';
 
 interface Props {

@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, type BadgeColor, useStyles2 } from '@grafana/ui';
-import type { LogLine } from '../../api/types';
+import type { LogLine } from '../../api/client';
 import { formatTime } from '../../utils/format';
 
 // pino's numeric levels

@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Spinner, Text, useStyles2 } from '@grafana/ui';
-import type { RunningInfo } from '../../api/types';
+import type { RunningInfo } from '../../../backend/src/contract/index.js';
 import { formatBytes, formatRelative } from '../../utils/format';
 
 /** What a running backup or verification has done so far; a bar when the table count is known. */

@@ -1,5 +1,5 @@
 import { InteractiveTable, type Column } from '@grafana/ui';
-import type { ManifestTable } from '../../api/types';
+import type { ManifestTable } from '../../../backend/src/contract/index.js';
 import { formatCount } from '../../utils/format';
 import { ClassBadge } from '../Badges/Badges';
 

@@ -1,6 +1,6 @@
 import { InteractiveTable, Stack, Text, TextLink, type Column } from '@grafana/ui';
 import type { AgentClient } from '../../api/client';
-import type { TargetInfo } from '../../api/types';
+import type { TargetInfo } from '../../../backend/src/contract/index.js';
 import { backupUrl } from '../../constants';
 import { formatRelative } from '../../utils/format';
 import { TargetStateBadge, VerificationBadge } from '../Badges/Badges';

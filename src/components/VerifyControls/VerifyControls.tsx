@@ -1,7 +1,7 @@
 import { Button, ConfirmModal, RadioButtonGroup, Stack } from '@grafana/ui';
 import { useState } from 'react';
 import type { AgentClient } from '../../api/client';
-import { VERIFY_LEVELS, type VerifyLevel } from '../../api/types';
+import { VERIFY_LEVELS, type VerifyLevel } from '../../../backend/src/contract/index.js';
 import { useAction } from '../../data/useAction';
 import { canEdit } from '../../utils/roles';
 import { InlineError } from '../ErrorAlert/ErrorAlert';

@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { Text, useStyles2 } from '@grafana/ui';
-import type { VerifyLevel } from '../../api/types';
+import type { VerifyLevel } from '../../../backend/src/contract/index.js';
 import { TargetStateBadge } from '../../components/Badges/Badges';
 import { BackUpNowButton } from '../../components/BackUpNowButton/BackUpNowButton';
 import { RunProgress } from '../../components/RunProgress/RunProgress';

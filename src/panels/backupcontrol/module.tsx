@@ -1,5 +1,5 @@
 import { PanelPlugin } from '@grafana/data';
-import { VERIFY_LEVELS } from '../../api/types';
+import { VERIFY_LEVELS } from '../../../backend/src/contract/index.js';
 import { addAgentOptions } from '../options';
 import { ControlPanel, type ControlOptions } from './ControlPanel';
 

@@ -1,0 +1,40 @@
+// Every Prometheus metric the agent exposes: the registry builds its series from this table, and
+// the alert rules, the dashboard's test and the API's tests read their names from it.
+
+export type MetricType = 'gauge' | 'counter' | 'histogram';
+
+export interface MetricSpec {
+  name: string;
+  type: MetricType;
+  /** Label names; `target` is on every per-target series. */
+  labels: readonly string[];
+  help: string;
+}
+
+const PREFIX = 'mysql_backup_';
+const spec = (short: string, type: MetricType, labels: readonly string[], help: string): MetricSpec => ({ name: PREFIX + short, type, labels, help });
+const T = ['target'] as const;
+
+export const METRICS = {
+  lastSuccess: spec('last_success_timestamp_seconds', 'gauge', T, 'When the newest successful backup finished (Unix time); 0 when the target never succeeded.'),
+  lastAttempt: spec('last_attempt_timestamp_seconds', 'gauge', T, 'When the newest backup run started (Unix time); 0 when it never ran.'),
+  lastRunSuccess: spec('last_run_success', 'gauge', T, '1 when the newest finished backup run succeeded, else 0 (also 0 when it never ran).'),
+  lastSize: spec('last_size_bytes', 'gauge', T, 'Stored (compressed) size of the newest successful backup; 0 when none.'),
+  lastRaw: spec('last_raw_bytes', 'gauge', T, 'Uncompressed SQL size of the newest successful backup; 0 when none.'),
+  lastRows: spec('last_rows', 'gauge', T, 'Rows in the newest successful backup; 0 when none.'),
+  inProgress: spec('in_progress', 'gauge', T, '1 while a backup of the target runs.'),
+  progressBytes: spec('progress_bytes', 'gauge', T, 'SQL bytes the running backup has read from the dump tool so far; 0 when none runs.'),
+  lastVerifySuccess: spec('last_verify_success', 'gauge', [...T, 'level'], '1 when the most recent verification at this level passed, else 0; absent for levels never run.'),
+  lastVerified: spec('last_verified_timestamp_seconds', 'gauge', T, 'When a verification last passed (Unix time); 0 when never.'),
+  restoreSeconds: spec('restore_seconds', 'gauge', T, 'The most recently measured restore time (the real RTO); absent until a restore verification ran.'),
+  artifacts: spec('artifacts', 'gauge', T, 'Successful backups retained in the repository.'),
+  usedBytes: spec('repository_used_bytes', 'gauge', T, 'Bytes of all files of the target in the repository.'),
+  rpo: spec('rpo_seconds', 'gauge', T, 'The configured recovery-point objective; absent when none is set.'),
+  preflight: spec('preflight_check_ok', 'gauge', [...T, 'check'], '1 when the named pre-flight check passed at the last run, else 0.'),
+  nextRun: spec('next_run_timestamp_seconds', 'gauge', [...T, 'kind'], 'When the next scheduled run starts (Unix time), by kind (backup, verify); absent without a schedule.'),
+  freeBytes: spec('repository_free_bytes', 'gauge', [], 'Free bytes (available to the agent) on the repository file system.'),
+  runs: spec('runs_total', 'counter', [...T, 'result'], 'Finished backup runs by result (rebuilt from the catalog at start).'),
+  failures: spec('failures_total', 'counter', [...T, 'class'], 'Backup runs that did not succeed, by failure class.'),
+  retries: spec('retries_total', 'counter', [...T, 'class'], 'Retried attempts, by the failure class that caused the retry.'),
+  duration: spec('duration_seconds', 'histogram', T, 'Wall time of finished backup runs.'),
+} as const satisfies Record<string, MetricSpec>;

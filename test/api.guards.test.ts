@@ -84,9 +84,10 @@ describe('warden serve: guards', () => {
   it('caps event streams at 32: the next client gets 503 with Retry-After, and a closed stream frees its slot', async () => {
     const s = await serve(workspace().config);
     const streams: AbortController[] = [];
+    // Clients with the token, as Grafana's proxy is: those without it get fewer slots (next test).
     const open = async () => {
       const controller = new AbortController();
-      const res = await fetch(`${s.url}/api/v1/events`, { signal: controller.signal });
+      const res = await fetch(`${s.url}/api/v1/events`, { signal: controller.signal, headers: { authorization: `Bearer ${TOKEN}` } });
       if (res.status === 200) streams.push(controller);
       return res;
     };
@@ -111,6 +112,41 @@ describe('warden serve: guards', () => {
     } finally {
       streams.forEach((c) => c.abort());
     }
+    await s.stop();
+  });
+
+  it('gives clients without the token 8 event streams, and takes the oldest of them back for a client with it', async () => {
+    const s = await serve(workspace().config);
+    const open = (token?: string) => {
+      const controller = new AbortController();
+      const res = fetch(`${s.url}/api/v1/events`, { signal: controller.signal, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      return { controller, res };
+    };
+    const strangers = Array.from({ length: 8 }, () => open());
+    try {
+      for (const st of strangers) expect((await st.res).status).toBe(200);
+      const ninth = open();
+      expect((await ninth.res).status).toBe(503);
+      expect(await (await ninth.res).json()).toEqual({ error: { code: 'unavailable', message: expect.stringMatching(/8 event streams to clients without the API token/) } });
+      const grafana = open(TOKEN);
+      expect((await grafana.res).status).toBe(200);
+      grafana.controller.abort();
+    } finally {
+      strangers.forEach((st) => st.controller.abort());
+    }
+    await s.stop();
+  });
+
+  it('answers 400 to query parameters an endpoint does not take', async () => {
+    const s = await serve(workspace().config);
+    for (const url of ['/api/v1/agent?x=1', '/api/v1/targets?verbose', '/api/v1/targets/shop?x=1', '/api/v1/backups/20261122T014512.345Z-3fa9?x=1', '/api/v1/events?since=1']) {
+      const r = await request(s, 'GET', url, { token: null });
+      expect(r.status, url).toBe(400);
+      expect(r.json.error.message, url).toMatch(/unknown parameter/);
+    }
+    expect((await request(s, 'POST', '/api/v1/targets/shop/backups?now=1')).status).toBe(400);
+    // The parameters GET /backups documents still work.
+    expect((await request(s, 'GET', '/api/v1/backups?target=shop&limit=5', { token: null })).status).toBe(200);
     await s.stop();
   });
 });

@@ -339,4 +339,34 @@ describe('disk full', () => {
     expect(existsSync(newest.dir)).toBe(true);
     expect(readdirSync(r.json.dir).sort()).toEqual(['log.jsonl', 'manifest.json']);
   });
+
+  it('a disk filled to the last byte by another process: the run still ends classified, and reads back as not good', async (ctx) => {
+    if (!mount) return ctx.skip('cannot mount a tmpfs here (not root)');
+    const server = getServer();
+    await server.exec('CREATE DATABASE tiny; USE tiny; CREATE TABLE a (id INT PRIMARY KEY, b BLOB); CREATE TABLE z (id INT PRIMARY KEY); INSERT INTO a SELECT seq, RANDOM_BYTES(1000) FROM seq_1_to_200;');
+    const repository = path.join(mount, 'full');
+    const ws = makeWorkspace([targetFor(server, 'tiny', { databases: ['tiny'], retry: { maxAttempts: 1 } })], { repository, preflight: { freeSpaceFactor: 1 } });
+    const unlock = await lockTable(server, 'tiny.z');
+    const filler = path.join(mount, 'filler');
+    try {
+      const run = startWarden(['backup', '--config', ws.config, '--target', 'tiny', '--json']);
+      await waitForLockWait(server, 'tiny.z');
+      try {
+        execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' });
+      } catch {
+        // dd ends with ENOSPC: the disk is full.
+      }
+      await unlock();
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).not.toMatch(/unexpected error/);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, status: 'failed', class: 'disk_full' });
+      const list = await runWarden(['list', '--config', ws.config, '--json']);
+      expect(list.json.backups[0].status).not.toBe('success');
+      expect(list.json.backups[0].status).not.toBe('running');
+    } finally {
+      await unlock().catch(() => undefined);
+      execFileSync('rm', ['-f', filler]);
+    }
+  });
 });

@@ -54,6 +54,33 @@ describe('warden expire', () => {
     expect(runsOf(ws.repository, 'shop')).toContain(ids[0]);
   });
 
+  it('after a clock that was ahead: keeps the runs dated in the future apart, and the new backups by the policy', async () => {
+    const ws = makeWorkspace([fakeTarget('shop', { rpo: '1d' })], { retention: { keepLast: 2 } });
+    const now = Date.now();
+    const future = [fakeRun(ws.repository, 'shop', { startedAt: new Date(now + 365 * DAY) }), fakeRun(ws.repository, 'shop', { startedAt: new Date(now + 364 * DAY) })];
+    const present = [1, 2, 3].map((h) => fakeRun(ws.repository, 'shop', { startedAt: new Date(now - h * H) }));
+    const out = await expire(ws.config);
+    expect(out.targets[0].deleted.map((d: { id: string }) => d.id)).toEqual([present[2]!.id]);
+    expect(runsOf(ws.repository, 'shop')).toEqual([...future, present[0]!, present[1]!].map((r) => r.id));
+    const kept = new Map(out.targets[0].kept.map((k: { id: string; reasons: string[] }) => [k.id, k.reasons]));
+    expect(kept.get(future[0]!.id)).toEqual(['future-dated']);
+    expect(kept.get(present[0]!.id)).toEqual(expect.arrayContaining(['last', 'newest-success']));
+
+    const check = await runWarden(['check', '--config', ws.config, '--json']);
+    const repository = check.json.targets[0].checks.find((c: { name: string }) => c.name === 'repository');
+    expect(repository).toMatchObject({ status: 'WARN', detail: expect.stringContaining(future[0]!.id) });
+
+    // The newest success the API and the metrics report is the newest correctly dated one, which ages.
+    const s = await serve(ws.config);
+    const t = await request(s, 'GET', '/api/v1/targets/shop', { token: null });
+    expect(t.json.lastSuccess.id).toBe(present[0]!.id);
+    expect(t.json.state).toBe('ok');
+    // By hand, a future-dated run may be deleted; the newest correctly dated success may not.
+    expect((await request(s, 'DELETE', `/api/v1/backups/${present[0]!.id}`)).status).toBe(409);
+    expect((await request(s, 'DELETE', `/api/v1/backups/${future[0]!.id}`)).status).toBe(200);
+    await s.stop();
+  });
+
   it('never deletes the newest verified backup, keeps failures newer than the newest success, and reports freed space; --dry-run deletes nothing', async () => {
     const ws = makeWorkspace([fakeTarget('shop')], { retention: { keepLast: 2 } });
     const now = Date.now();

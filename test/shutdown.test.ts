@@ -1,14 +1,16 @@
 // SIGTERM while a backup runs: the agent stops the dump, records the run as interrupted and exits
 // within 10 s; the next run the service starts resumes it.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { recoverCrashedRuns } from '../backend/src/backup/run.js';
+import { BACKUP_ID } from '../backend/src/catalog/paths.js';
 import { loadSampleShop } from './harness/fixtures.js';
 import { useMariaDB } from './harness/mariadb.js';
 import { lockTable, waitForLockWait } from './helpers/faults.js';
 import { dumpProcessFor, waitFor } from './helpers/proc.js';
 import { openEvents, request, serve } from './helpers/serve.js';
-import { makeWorkspace, targetFor } from './helpers/warden.js';
+import { makeWorkspace, runWarden, startWarden, targetFor } from './helpers/warden.js';
 
 const getServer = useMariaDB();
 const readManifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
@@ -103,3 +105,37 @@ describe('warden serve: resume after a shutdown', () => {
 function pick(st: { ino: number; mtimeMs: number }) {
   return { ino: st.ino, mtimeMs: st.mtimeMs };
 }
+
+describe('warden backup killed while it verifies the backup it took', () => {
+  it('leaves a run that reads running, then interrupted: never success without its verification', async () => {
+    const server = getServer();
+    const ws = makeWorkspace([targetFor(server, 'shop', { databases: ['shop'], verifyAfterBackup: 'restore' })]);
+    const run = startWarden(['backup', '--config', ws.config, '--target', 'shop', '--json']);
+    const target = path.join(ws.repository, 'shop');
+    const manifest = () => {
+      const id = existsSync(target) ? readdirSync(target).find((n) => BACKUP_ID.test(n)) : undefined;
+      try {
+        return id ? readManifest(path.join(target, id)) : undefined;
+      } catch {
+        return undefined; // between the temporary file and its rename
+      }
+    };
+    // The dump is stored (its files are recorded) and the restore verification has begun.
+    const seen = await waitFor(
+      () => {
+        const m = manifest();
+        return m && (m.status !== 'running' || m.files.length > 0) ? m : undefined;
+      },
+      60_000,
+      'the dump to be stored',
+    );
+    run.child.kill('SIGKILL');
+    await run.done;
+    expect(seen).toMatchObject({ status: 'running', verification: null });
+    const list = await runWarden(['list', '--config', ws.config, '--json']);
+    expect(list.json.backups[0].status).not.toBe('success');
+    // The next run recovers it as interrupted (its lock is free once stale).
+    expect(await recoverCrashedRuns(ws.repository, 'shop')).toEqual([seen.id]);
+    expect(manifest()).toMatchObject({ status: 'interrupted', class: 'killed' });
+  });
+});

@@ -11,7 +11,9 @@ export type DumpPart = { kind: 'full' } | { kind: 'schema' } | { kind: 'data'; d
 
 /**
  * The dump tool's arguments. Credentials come from the defaults file (first argument, as the
- * tools require); nothing secret is ever in this list.
+ * tools require); nothing secret is ever in this list. Database and table names come from the
+ * server and may start with `-`: they follow a bare `--`, which ends the options for every tool
+ * built on my_getopt (mysys/my_getopt.cc, handle_options), mariadb-dump and mysqldump alike.
  */
 export function buildDumpArgs(
   tool: DumpTool,
@@ -36,17 +38,17 @@ export function buildDumpArgs(
   switch (part.kind) {
     case 'full':
       args.push('--routines', '--triggers', '--events', '--add-drop-table', '--extended-insert', ...binlogArgs(tool, server));
-      args.push('--databases', ...server.databases);
+      args.push('--databases', '--', ...server.databases);
       break;
     case 'schema':
-      args.push('--no-data', '--skip-triggers', '--routines', '--events', '--add-drop-table', '--force', '--databases', ...server.databases);
+      args.push('--no-data', '--skip-triggers', '--routines', '--events', '--add-drop-table', '--force', '--databases', '--', ...server.databases);
       break;
     case 'data':
       // --force: a damaged table must not stop the others of its worker; its error names it.
-      args.push('--no-create-info', '--skip-triggers', '--skip-routines', '--skip-events', '--extended-insert', '--force', part.database, ...part.tables);
+      args.push('--no-create-info', '--skip-triggers', '--skip-routines', '--skip-events', '--extended-insert', '--force', '--', part.database, ...part.tables);
       break;
     case 'post':
-      args.push('--no-data', '--no-create-info', '--triggers', '--skip-routines', '--skip-events', '--databases', ...server.databases);
+      args.push('--no-data', '--no-create-info', '--triggers', '--skip-routines', '--skip-events', '--databases', '--', ...server.databases);
       break;
   }
   return args;

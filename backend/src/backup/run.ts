@@ -145,7 +145,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       const finished = new Date();
       manifest.finishedAt = finished.toISOString();
       manifest.durationSeconds = (finished.getTime() - new Date(manifest.startedAt).getTime()) / 1000;
-      await writeManifest(dir, manifest);
+      await recordEnd(dir, manifest, log);
       log.info({ status: manifest.status, class: manifest.class, durationSeconds: manifest.durationSeconds }, 'backup finished');
       close();
     }
@@ -153,6 +153,25 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/**
+ * Writes the run's final manifest. When it cannot be written (a full disk), the run's files are
+ * never published: they are removed to make room, and the run is recorded as failed with the
+ * class of what stopped the write (disk_full). If even that cannot be written, the caller still
+ * gets the run as it ended, and the manifest on disk says `running`: read back, it is interrupted.
+ */
+async function recordEnd(dir: string, manifest: Manifest, log: Logger): Promise<void> {
+  try {
+    await writeManifest(dir, manifest);
+    return;
+  } catch (err) {
+    log.error({ err }, 'the final manifest could not be written; the run is not published');
+    for (const f of manifest.files) await unlink(path.join(dir, f.name)).catch(() => undefined);
+    Object.assign(manifest, { files: [], bytes: 0, rawBytes: 0, sha256: null, verification: null });
+    settle(manifest, 'failed', failureOf(evidenceOf(err), `the run's manifest could not be written: ${err instanceof Error ? err.message : String(err)}`));
+  }
+  await writeManifest(dir, manifest).catch((err: unknown) => log.error({ err }, 'the manifest of the failed run could not be written either'));
 }
 
 async function newestInterrupted(repository: string, target: TargetConfig) {
@@ -317,8 +336,10 @@ async function checkResult(manifest: Manifest, dir: string, opts: BackupOptions,
     addWarning(manifest, `anomaly: ${w}`);
   }
   if (target.verifyAfterBackup === 'none') return null;
-  await writeManifest(dir, manifest);
-  const result = await verifyBackup({ dir, level: target.verifyAfterBackup, config, signal, record: false, env: opts.env });
+  // On disk the run stays `running` until it verified: a crash now leaves it interrupted, never
+  // `success` unverified. Its files are recorded already, for a resume.
+  await writeManifest(dir, { ...manifest, status: 'running' });
+  const result = await verifyBackup({ dir, level: target.verifyAfterBackup, config, signal, record: false, env: opts.env, manifest });
   manifest.verification = verificationOf(result);
   log[result.ok ? 'info' : 'error']({ verification: manifest.verification }, `verification (${result.level}): ${result.ok ? 'ok' : 'FAILED'}`);
   if (result.ok) return null;

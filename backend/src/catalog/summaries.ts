@@ -1,5 +1,6 @@
 // The catalog as the API and the metrics see it: one summary per run, and each target's history
 // (last run, last success, last verified, last failure). Shapes follow docs/api.md.
+import { isFutureDated } from './clock.js';
 import { effectiveStatus } from './live.js';
 import type { CatalogEntry } from './store.js';
 import type { Manifest, RunStatus } from '../contract/manifest.js';
@@ -48,17 +49,19 @@ export interface TargetHistory {
 const FAILED: ReadonlySet<RunStatus> = new Set(['failed', 'partial', 'interrupted']);
 
 /** `entries` are one target's runs, newest first (as listBackups returns them). */
-export function historyOf(entries: CatalogEntry[], isLive: (m: Manifest) => boolean): TargetHistory {
+export function historyOf(entries: CatalogEntry[], isLive: (m: Manifest) => boolean, now: Date = new Date()): TargetHistory {
   const runs = entries.map((e) => toSummary(e.manifest, isLive(e.manifest)));
+  // A run dated in the future is listed but is nobody's "last": it would never age (catalog/clock.ts).
+  const dated = runs.filter((r) => !isFutureDated(r.startedAt, now));
   const verifications = runs.flatMap((r) => (r.verification ? [r.verification] : [])).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   const lastVerification: TargetHistory['lastVerification'] = {};
   for (const v of verifications) lastVerification[v.level] ??= v;
   return {
     runs,
-    lastRun: runs.find((r) => r.status !== 'running') ?? null,
-    lastSuccess: runs.find((r) => r.status === 'success') ?? null,
-    lastVerified: runs.find((r) => r.verification?.ok) ?? null,
-    lastFailure: runs.find((r) => FAILED.has(r.status)) ?? null,
+    lastRun: dated.find((r) => r.status !== 'running') ?? null,
+    lastSuccess: dated.find((r) => r.status === 'success') ?? null,
+    lastVerified: dated.find((r) => r.verification?.ok) ?? null,
+    lastFailure: dated.find((r) => FAILED.has(r.status)) ?? null,
     lastVerification,
     restoreSeconds: verifications.find((v) => v.restoreSeconds !== null)?.restoreSeconds ?? null,
   };
@@ -68,6 +71,8 @@ const rank = (level: VerifyLevel) => VERIFY_LEVELS.indexOf(level);
 
 /** When a verification at `minLevel` or a stronger one last passed; null when never. */
 export function lastVerifiedAt(h: TargetHistory, minLevel: VerifyLevel = VERIFY_LEVELS[0]): Date | null {
-  const times = h.runs.flatMap((r) => (r.verification?.ok && rank(r.verification.level) >= rank(minLevel) ? [Date.parse(r.verification.at)] : []));
+  const times = h.runs.flatMap((r) =>
+    r.verification?.ok && rank(r.verification.level) >= rank(minLevel) && !isFutureDated(r.verification.at) ? [Date.parse(r.verification.at)] : [],
+  );
   return times.length > 0 ? new Date(Math.max(...times)) : null;
 }

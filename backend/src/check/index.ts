@@ -5,6 +5,7 @@ import { mkdir, open, statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Cron } from 'croner';
 import type mysql from 'mysql2/promise';
+import { isFutureDated } from '../catalog/clock.js';
 import { listBackups } from '../catalog/store.js';
 import { targetDir } from '../catalog/paths.js';
 import type { FailureClass } from '../contract/classes.js';
@@ -253,12 +254,20 @@ async function repositoryCheck(config: LoadedConfig, target: TargetConfig): Prom
     await h.sync();
     await h.close();
     await unlink(probe);
-    return ok('repository', `${config.repositoryPath} is writable`);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const cls: FailureClass = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'disk_full' : 'config';
     return fail('repository', cls, `${dir}: ${e.code ?? e.message}`, cls === 'disk_full' ? 'Free space in the repository.' : 'Make the repository writable by the agent user (owner, mode, mount).');
   }
+  const future = (await listBackups(config.repositoryPath, target.name)).entries.filter((e) => isFutureDated(e.manifest.startedAt));
+  if (future.length > 0) {
+    return warn(
+      'repository',
+      `${future.length} run(s) dated in the future: ${future.map((e) => e.manifest.id).join(', ')}`,
+      "The host's clock was ahead when they ran: they are kept but never count as the newest backup. Check them, then delete them by hand.",
+    );
+  }
+  return ok('repository', `${config.repositoryPath} is writable`);
 }
 
 const formatMiB = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;

@@ -2,6 +2,7 @@
 // run, and before the one retry of a disk_full failure.
 import { lstat, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isFutureDated } from '../catalog/clock.js';
 import { isTargetLocked } from '../catalog/lock.js';
 import type { RunStatus } from '../contract/manifest.js';
 import { backupDir, targetDir } from '../catalog/paths.js';
@@ -70,11 +71,12 @@ export async function deletionBlocker(config: LoadedConfig, target: string, id: 
   if (run?.manifest.status === 'running' && (await isTargetLocked(targetDir(config.repositoryPath, target)))) {
     return `backup ${id} is running`;
   }
-  if (entries.find((e) => e.manifest.verification?.ok)?.manifest.id === id) {
+  const dated = entries.filter((e) => !isFutureDated(e.manifest.startedAt));
+  if (dated.find((e) => e.manifest.verification?.ok)?.manifest.id === id) {
     return `backup ${id} is the newest verified backup of target "${target}"; it is never deleted`;
   }
   // Verified or not (verification may be off): without it the target would have no good backup left.
-  if (entries.find((e) => e.manifest.status === 'success')?.manifest.id === id) {
+  if (dated.find((e) => e.manifest.status === 'success')?.manifest.id === id) {
     return `backup ${id} is the newest successful backup of target "${target}"; it is never deleted`;
   }
   return null;
@@ -115,6 +117,10 @@ export async function expireTarget(config: LoadedConfig, target: TargetConfig, o
     result.deleted.push({ id: d.id, status: m.status, startedAt: m.startedAt, bytes });
     result.freedBytes += bytes;
     opts.log.info({ target: target.name, backupId: d.id, status: m.status, bytes, dryRun: result.dryRun }, result.dryRun ? 'would delete' : 'deleted');
+  }
+  const future = decisions.filter((d) => d.reasons.includes('future-dated')).map((d) => d.id);
+  if (future.length > 0) {
+    opts.log.warn({ target: target.name, runs: future }, 'runs dated in the future (was the clock ahead?) are kept and never count as the newest: check them, then delete them by hand');
   }
   opts.log.info(
     { target: target.name, policy, deleted: result.deleted.length, kept: result.kept.length, freedBytes: result.freedBytes, dryRun: result.dryRun },

@@ -93,4 +93,19 @@ describe('retention policy', () => {
     // With no success at all, every failure is newer than "the newest success": all kept.
     expect(decide([run('2026-06-01T00:00:00.000Z', 'failed')], { keepLast: 1 }, NOW)[0]!.keep).toBe(true);
   });
+
+  it('keeps runs dated in the future (a clock once ahead) without letting them rank as the newest', () => {
+    const future = [run('2027-06-15T01:00:00.000Z', 'success', { verifiedOk: true }), run('2027-06-14T01:00:00.000Z')];
+    const cands = [...future, ...daily(4)];
+    const d = decide(cands, { keepLast: 2 }, NOW);
+    const keep = new Map(d.map((x) => [x.id.slice(0, 10), x]));
+    // The two newest correctly dated backups are what keepLast keeps, and the newest success stays.
+    expect(keep.get('2026-06-15')).toMatchObject({ keep: true, reasons: expect.arrayContaining(['last', 'newest-success']) });
+    expect(keep.get('2026-06-14')).toMatchObject({ keep: true, reasons: ['last'] });
+    expect(keep.get('2026-06-13')!.keep).toBe(false);
+    for (const f of ['2027-06-15', '2027-06-14']) expect(keep.get(f)).toMatchObject({ keep: true, reasons: ['future-dated'] });
+    // Within the tolerance (clocks of two hosts a few minutes apart) a run still ranks.
+    const soon = run(new Date(NOW.getTime() + 5 * 60_000).toISOString());
+    expect(decide([soon, ...daily(2)], { keepLast: 1 }, NOW).find((x) => x.id === soon.id)!.reasons).toEqual(['last', 'newest-success']);
+  });
 });

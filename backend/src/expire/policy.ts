@@ -1,5 +1,6 @@
 // Which runs a retention policy keeps. Pure: the caller supplies the runs, the clock and which runs
 // are live, so every rule is testable with chosen dates.
+import { isFutureDated } from '../catalog/clock.js';
 import type { RunStatus } from '../contract/manifest.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { RetentionConfig, TargetConfig } from '../config/schema.js';
@@ -14,7 +15,9 @@ export type KeepReason =
   | 'newest-success'
   | 'newest-verified'
   | 'live'
-  | 'newer-than-success';
+  | 'newer-than-success'
+  /** Dated ahead of the clock (catalog/clock.ts): it cannot be placed in time, so it never ranks and is never deleted. */
+  | 'future-dated';
 
 export interface Candidate {
   id: string;
@@ -74,11 +77,14 @@ function newestPerBucket(newestFirst: Candidate[], n: number, key: (d: Date) => 
  * success and the newest verified backup are always kept; live runs are never touched. Runs that
  * did not succeed (failed, partial, interrupted, or "running" left by a dead process) are evidence,
  * not backups: kept while newer than the newest success, deleted once a newer success exists.
+ * Runs dated in the future are kept and left out of every ranking (catalog/clock.ts).
  */
 export function decide(candidates: Candidate[], policy: RetentionConfig | null, now: Date): Decision[] {
-  const newestFirst = [...candidates].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : -1));
-  const reasons = new Map<string, KeepReason[]>(newestFirst.map((c) => [c.id, []]));
+  const all = [...candidates].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : -1));
+  const reasons = new Map<string, KeepReason[]>(all.map((c) => [c.id, []]));
   const mark = (list: Candidate[], reason: KeepReason) => list.forEach((c) => reasons.get(c.id)!.push(reason));
+  mark(all.filter((c) => isFutureDated(c.startedAt, now)), 'future-dated');
+  const newestFirst = all.filter((c) => !isFutureDated(c.startedAt, now));
 
   const successes = newestFirst.filter((c) => c.status === 'success');
   const newestSuccess = successes[0];
@@ -98,5 +104,5 @@ export function decide(candidates: Candidate[], policy: RetentionConfig | null, 
   const successTime = newestSuccess?.startedAt.getTime() ?? -Infinity;
   mark(newestFirst.filter((c) => c.status !== 'success' && c.startedAt.getTime() > successTime), 'newer-than-success');
 
-  return newestFirst.map((c) => ({ id: c.id, keep: reasons.get(c.id)!.length > 0, reasons: reasons.get(c.id)! }));
+  return all.map((c) => ({ id: c.id, keep: reasons.get(c.id)!.length > 0, reasons: reasons.get(c.id)! }));
 }

@@ -38,6 +38,11 @@ export interface VerifyOptions {
   env?: NodeJS.ProcessEnv;
   /** Default: the configuration's verify.deadline, else six hours. */
   deadlineSeconds?: number;
+  /**
+   * The manifest to verify against instead of the one on disk: a backup verifies its files before
+   * it publishes a manifest that says `success`, so a crash meanwhile never leaves one unverified.
+   */
+  manifest?: Manifest;
 }
 
 export interface VerifyResult extends Verification {
@@ -106,7 +111,7 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyResult> {
 
   let manifest: Manifest;
   try {
-    manifest = await readManifest(dir);
+    manifest = opts.manifest ?? (await readManifest(dir));
   } catch (err) {
     if (!(err instanceof ManifestError)) throw err;
     return finish(null, [problem('manifest', err.message)], 0, null);

@@ -1,7 +1,7 @@
 // The agent's HTTP API (docs/api.md): /healthz, /readyz, /metrics and /api/v1.
 import { access, constants } from 'node:fs/promises';
 import express, { type Express, type RequestHandler, Router } from 'express';
-import { requireToken } from './auth.js';
+import { carriesToken, requireToken } from './auth.js';
 import { backupsRouter } from './backups.js';
 import type { ApiContext } from './context.js';
 import { cors } from './cors.js';
@@ -9,6 +9,7 @@ import { errorHandler, notFound } from './errors.js';
 import { EventStream } from './events.js';
 import { allowedHosts, requireAllowedHost } from './hosts.js';
 import { targetsRouter } from './targets.js';
+import { noQueryExcept } from './validate.js';
 import { packageVersion } from '../../util/version.js';
 
 const BODY_LIMIT = '16kb';
@@ -32,7 +33,7 @@ function requestLog(ctx: ApiContext): RequestHandler {
 
 export function createApp(ctx: ApiContext): { app: Express; events: EventStream } {
   const app = express();
-  const events = new EventStream(ctx.manager);
+  const events = new EventStream(ctx.manager, { carriesToken: carriesToken(ctx.token) });
   const auth = requireToken(ctx.token, ctx.config.api.tokenEnv);
   const reads = ctx.config.api.protectReads ? auth : open;
 
@@ -64,6 +65,7 @@ export function createApp(ctx: ApiContext): { app: Express; events: EventStream 
   const api = Router();
   api.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? reads : auth)(req, res, next));
   api.use(express.json({ limit: BODY_LIMIT, type: 'application/json', strict: true }));
+  api.use(noQueryExcept((req) => req.method === 'GET' && req.path === '/backups'));
   api.get('/events', events.handler);
   const about = { version: packageVersion(), configFile: ctx.config.file, startedAt: ctx.startedAt.toISOString() };
   api.get('/agent', (_req, res) => {

@@ -1,7 +1,7 @@
 // Bearer-token authentication. Mutations always need the token, reads only with api.protectReads.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ConfigError, type LoadedConfig } from '../../config/load.js';
 import { readPrivateFile } from '../../mysql/credentials.js';
 import { HttpError } from './errors.js';
@@ -21,22 +21,32 @@ export function loadApiToken(config: LoadedConfig, env: NodeJS.ProcessEnv = proc
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+const presentedToken = (req: Request) => /^Bearer +(\S+) *$/i.exec(req.get('authorization') ?? '')?.[1];
+
 /**
- * Checks `Authorization: Bearer <token>`. Both sides are hashed first so that timingSafeEqual
+ * Whether a request carries the API token. Both sides are hashed first so that timingSafeEqual
  * compares equal lengths and the time taken says nothing about the token.
  */
-export function requireToken(token: string | null, tokenEnv: string): RequestHandler {
+export function carriesToken(token: string | null): (req: Request) => boolean {
   const expected = token === null ? null : digest(token);
+  return (req) => {
+    const presented = presentedToken(req);
+    return expected !== null && presented !== undefined && timingSafeEqual(digest(presented), expected);
+  };
+}
+
+/** Checks `Authorization: Bearer <token>`, saying what is wrong when it is missing or wrong. */
+export function requireToken(token: string | null, tokenEnv: string): RequestHandler {
+  const matches = carriesToken(token);
   return (req, _res, next) => {
-    if (!expected) {
+    if (token === null) {
       throw new HttpError(
         'unauthorized',
         `no API token is configured on the agent: set the environment variable ${tokenEnv} (api.tokenEnv) or api.tokenFile (a file of mode 0600), then restart warden serve`,
       );
     }
-    const presented = /^Bearer +(\S+) *$/i.exec(req.get('authorization') ?? '')?.[1];
-    if (presented === undefined) throw new HttpError('unauthorized', 'this request needs the header Authorization: Bearer <token>');
-    if (!timingSafeEqual(digest(presented), expected)) throw new HttpError('unauthorized', 'invalid API token');
+    if (presentedToken(req) === undefined) throw new HttpError('unauthorized', 'this request needs the header Authorization: Bearer <token>');
+    if (!matches(req)) throw new HttpError('unauthorized', 'invalid API token');
     next();
   };
 }

@@ -1,5 +1,5 @@
 // Input checks: every name or id reaches a path builder only after passing these.
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { isBackupId } from '../../catalog/paths.js';
 import type { LoadedConfig } from '../../config/load.js';
@@ -44,4 +44,16 @@ export function parseQuery<T>(schema: z.ZodType<T>, req: Request): T {
   const parsed = schema.safeParse(req.query);
   if (!parsed.success) throw new HttpError('bad_request', `invalid query: ${describe(parsed.error)}`);
   return parsed.data;
+}
+
+/**
+ * Refuses a query string where an endpoint takes none (docs/api.md: anything undocumented is
+ * 400). Endpoints that take parameters check them with parseQuery and are listed in `takesQuery`.
+ */
+export function noQueryExcept(takesQuery: (req: Request) => boolean): RequestHandler {
+  return (req, _res, next) => {
+    const keys = Object.keys(req.query as Record<string, unknown>);
+    if (keys.length > 0 && !takesQuery(req)) throw new HttpError('bad_request', `invalid query: unknown parameter(s) ${keys.join(', ')}; this endpoint takes none`);
+    next();
+  };
 }

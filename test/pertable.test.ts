@@ -48,6 +48,29 @@ function loadInto(dir: string, db: string): void {
 }
 
 
+/** Starts a per-table backup and stops it (SIGTERM) once some of its tables are done; its folder. */
+async function interruptedRun(config: string, repository: string): Promise<string> {
+  const run = startWarden(['backup', '--config', config, '--target', 'shop', '--json']);
+  run.child.stdin!.end();
+  await waitForLockWait(getServer(), 'shop.orders');
+  // Wait until the other worker has finished its tables, then stop the run.
+  const manifestPath = await waitFor(() => {
+    try {
+      const repo = path.join(repository, 'shop');
+      const id = execFileSync('ls', [repo]).toString().trim().split('\n').at(-1)!;
+      const m = readManifest(path.join(repo, id));
+      return m.status === 'running' && m.tables.some((t: { status: string }) => t.status === 'done') ? path.join(repo, id) : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 30_000, 'a table to complete');
+  run.child.kill('SIGTERM');
+  const r = await run.done;
+  expect(r.code).toBe(1);
+  expect(r.json.status).toBe('interrupted');
+  return manifestPath;
+}
+
 describe('per-table method', () => {
   it('writes one verified file per table, consistent across tables, and restores exactly', async () => {
     const ws = makeWorkspace([targetFor(getServer(), 'shop', { databases: ['shop'], method: 'per-table', parallel: 2, consistent: true })]);
@@ -82,24 +105,7 @@ describe('per-table method', () => {
     let dir: string;
     let kept: Map<string, { ino: number; mtimeMs: number; sha256: string }>;
     try {
-      const run = startWarden(['backup', '--config', ws.config, '--target', 'shop', '--json']);
-      run.child.stdin!.end();
-      await waitForLockWait(getServer(), 'shop.orders');
-      // Wait until the other worker has finished its tables, then stop the run.
-      const manifestPath = await waitFor(() => {
-        try {
-          const repo = path.join(ws.repository, 'shop');
-          const id = execFileSync('ls', [repo]).toString().trim().split('\n')[0]!;
-          const m = readManifest(path.join(repo, id));
-          return m.tables.some((t: { status: string }) => t.status === 'done') ? path.join(repo, id) : undefined;
-        } catch {
-          return undefined;
-        }
-      }, 30_000, 'a table to complete');
-      run.child.kill('SIGTERM');
-      const r = await run.done;
-      expect(r.code).toBe(1);
-      expect(r.json.status).toBe('interrupted');
+      const manifestPath = await interruptedRun(ws.config, ws.repository);
       dir = manifestPath;
       const m = readManifest(dir);
       const done = m.tables.filter((t: { status: string }) => t.status === 'done');
@@ -132,5 +138,21 @@ describe('per-table method', () => {
     }
     loadInto(dir!, 'shop_resumed');
     expect(await tableChecksums(getServer(), 'shop_resumed')).toEqual(await tableChecksums(getServer(), 'shop'));
+  });
+
+  it('resumes by default, as the agent does; --no-resume starts a new run', async () => {
+    const ws = makeWorkspace([targetFor(getServer(), 'shop', { databases: ['shop'], method: 'per-table', parallel: 2 })], { retry: { maxAttempts: 1 } });
+    let release = await lockTable(getServer(), 'shop.orders');
+    const first = await interruptedRun(ws.config, ws.repository).finally(release);
+    const fresh = await runWarden(['backup', '--config', ws.config, '--target', 'shop', '--no-resume', '--json']);
+    expect(fresh.json.status, fresh.stdout).toBe('success');
+    expect(fresh.json.dir).not.toBe(first);
+    expect(readManifest(first).status).toBe('interrupted');
+
+    release = await lockTable(getServer(), 'shop.orders');
+    const second = await interruptedRun(ws.config, ws.repository).finally(release);
+    const resumed = await runWarden(['backup', '--config', ws.config, '--target', 'shop', '--json']);
+    expect(resumed.json.status, resumed.stdout).toBe('success');
+    expect(resumed.json.dir).toBe(second);
   });
 });

@@ -172,15 +172,15 @@ describe('warden expire', () => {
     const server = getServer();
     const ws = makeWorkspace([targetFor(server, 'shop', { databases: ['shop'], verifyAfterBackup: 'none' })], { retention: { keepLast: 1 } });
     const ids: string[] = [];
+    // `warden backup` applies the policy after each good run, as the service does.
     for (let i = 0; i < 3; i++) {
       const r = await runWarden(['backup', '--config', ws.config, '--target', 'shop', '--json']);
       expect(r.code, r.stderr).toBe(0);
       ids.push(r.json.id);
+      expect(runsOf(ws.repository, 'shop')).toEqual([r.json.id]);
     }
-    expect(runsOf(ws.repository, 'shop')).toHaveLength(3);
     const out = await expire(ws.config);
-    expect(out.targets[0].deleted.map((d: { id: string }) => d.id)).toEqual([ids[1], ids[0]]);
-    expect(out.freedBytes).toBeGreaterThan(0);
+    expect(out.targets[0].deleted).toEqual([]);
     const list = await runWarden(['list', '--config', ws.config, '--json']);
     expect(list.json.backups.map((b: { id: string }) => b.id)).toEqual([ids[2]]);
 

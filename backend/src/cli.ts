@@ -5,9 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { type CommandResult, EXIT, terminalSafe } from './cli/output.js';
 // Each command's module is imported when it runs: a backup does not load the HTTP server, the
 // metrics registry or the restore code, which keeps start-up time and memory down.
+import { DEFAULT_CONFIG, options } from './cli/options.js';
 import { mainLogger, setLogLevel } from './util/log.js';
 
-const DEFAULT_CONFIG = process.env.WARDEN_CONFIG ?? 'warden.yaml';
 
 /** Runs `fn` with an AbortSignal that fires on SIGINT/SIGTERM, so a run ends recorded as interrupted. */
 async function withInterrupt(fn: (signal: AbortSignal) => Promise<CommandResult>): Promise<CommandResult> {
@@ -38,11 +38,12 @@ function program(emit: (r: CommandResult) => void): Command {
 
   cmd
     .command('backup')
-    .description('back up one target now: stream, checksum, compress, publish atomically')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .requiredOption('-t, --target <name>', 'target to back up')
-    .option('--resume', 'continue the newest interrupted per-table run of the target', false)
-    .option('--json', 'print one JSON object', false)
+    .description('back up one target now: stream, checksum, compress, publish atomically, then apply retention')
+    .addOption(options.config())
+    .addOption(options.requiredTarget('target to back up'))
+    .option('--resume', 'continue the newest interrupted per-table run of the target', true)
+    .option('--no-resume', 'start a new run even when an interrupted per-table run could be continued')
+    .addOption(options.json())
     .action(async (o: { config: string; target: string; resume: boolean; json: boolean }) => {
       emit(await withInterrupt(async (signal) => (await import('./cli/backup.js')).backupCommand({ ...o, signal })));
     });
@@ -50,33 +51,33 @@ function program(emit: (r: CommandResult) => void): Command {
   cmd
     .command('check')
     .description('pre-flight checks of every target (or one): connection, grants, space, tool, repository')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .option('-t, --target <name>', 'only this target')
-    .option('--json', 'print one JSON object', false)
+    .addOption(options.config())
+    .addOption(options.target('only this target'))
+    .addOption(options.json())
     .action(async (o: { config: string; target?: string; json: boolean }) => emit(await (await import('./cli/check.js')).checkCommand(o)));
 
   cmd
     .command('list')
     .description('list the backups in the repository, newest first')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .option('-t, --target <name>', 'only this target')
-    .option('--json', 'print one JSON object', false)
+    .addOption(options.config())
+    .addOption(options.target('only this target'))
+    .addOption(options.json())
     .action(async (o: { config: string; target?: string; json: boolean }) => emit(await (await import('./cli/list.js')).listCommand(o)));
 
   cmd
     .command('expire')
     .description('delete the runs the retention policy no longer keeps (never the newest good or verified backup)')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .option('-t, --target <name>', 'only this target')
+    .addOption(options.config())
+    .addOption(options.target('only this target'))
     .option('--dry-run', 'only say what would be deleted', false)
-    .option('--json', 'print one JSON object', false)
+    .addOption(options.json())
     .action(async (o: { config: string; target?: string; dryRun: boolean; json: boolean }) => emit(await (await import('./cli/expire.js')).expireCommand(o)));
 
   cmd
     .command('serve')
     .description('run the agent: HTTP API, schedules, retention and Prometheus metrics, until SIGTERM')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .option('--listen <host:port>', 'address to listen on (default: api.listen, 127.0.0.1:9207)')
+    .addOption(options.config())
+    .addOption(options.listen())
     .action(async (o: { config: string; listen?: string }) => {
       // A service reports what it does: info level unless --log-level or WARDEN_LOG_LEVEL says otherwise.
       if (cmd.getOptionValueSource('logLevel') === 'default') setLogLevel(process.env.WARDEN_LOG_LEVEL ?? 'info');
@@ -87,9 +88,9 @@ function program(emit: (r: CommandResult) => void): Command {
     .command('verify')
     .description('prove a backup can come back: checksum, parse (every table and row), or restore into a scratch server')
     .argument('<backup>', 'backup folder (a copy anywhere works) or backup id')
-    .option('-c, --config <file>', `configuration file: for a backup id, and the scratch server of --level restore (default ${DEFAULT_CONFIG})`)
-    .option('--level <level>', 'checksum, parse or restore (each includes the ones before)', 'parse')
-    .option('--json', 'print one JSON object', false)
+    .addOption(options.configWhenNeeded(`configuration file: for a backup id, and the scratch server of --level restore (default ${DEFAULT_CONFIG})`))
+    .addOption(options.level())
+    .addOption(options.json())
     .action(async (backup: string, o: { config?: string; level: string; json: boolean }) => {
       emit(await withInterrupt(async (signal) => (await import('./cli/verify.js')).verifyCommand(backup, { ...o, defaultConfig: DEFAULT_CONFIG, signal })));
     });
@@ -98,13 +99,13 @@ function program(emit: (r: CommandResult) => void): Command {
     .command('restore')
     .description("load one database of a backup under a new name on a target's server")
     .argument('<backup>', 'backup folder or backup id')
-    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .requiredOption('-t, --target <name>', 'target whose server (and credentials) to restore to')
+    .addOption(options.config())
+    .addOption(options.requiredTarget('target whose server (and credentials) to restore to'))
     .requiredOption('-d, --database <name>', 'new database name to load into')
     .option('--source-database <name>', 'the database of the backup to load (required when it holds several)')
     .option('--force', 'load into an existing database even if it is not empty', false)
-    .option('--parallel <n>', "per-table backups: data files loaded at once (default: the target's parallel)")
-    .option('--json', 'print one JSON object', false)
+    .addOption(options.parallel())
+    .addOption(options.json())
     .action(
       async (
         backup: string,
@@ -117,7 +118,7 @@ function program(emit: (r: CommandResult) => void): Command {
   cmd
     .command('classify')
     .description('classify evidence (a failure, or none for a clean run): reads {"tool","exitCode","signal","stderr","stdoutTail"} on stdin')
-    .option('--json', 'print one JSON object', false)
+    .addOption(options.json())
     .action(async (o: { json: boolean }) => emit(await (await import('./cli/classify.js')).classifyCommand(readFileSync(0, 'utf8'), o)));
 
   return cmd;

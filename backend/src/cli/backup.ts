@@ -2,7 +2,7 @@ import path from 'node:path';
 import { TargetBusyError } from '../catalog/lock.js';
 import type { Manifest } from '../contract/manifest.js';
 import { ConfigError, findTarget, loadConfig } from '../config/load.js';
-import { runBackup } from '../backup/run.js';
+import { backup } from '../backup/index.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
 import { failureOf } from '../classify/failure.js';
 
@@ -49,7 +49,7 @@ export async function backupCommand(opts: BackupCommandOptions): Promise<Command
   try {
     const config = loadConfig(opts.config);
     const target = findTarget(config, opts.target);
-    const result = await runBackup({ config, target, signal: opts.signal, resume: opts.resume });
+    const result = await backup({ config, target, signal: opts.signal, resume: opts.resume });
     const summary = backupSummary(result.manifest, result.dir);
     const exitCode = result.ok ? EXIT.ok : EXIT.failed;
     if (opts.json) return { exitCode, output: json(summary) };

@@ -6,6 +6,7 @@ import { ConfigError, findTarget, loadConfig } from '../config/load.js';
 import { LoadProgress, restoreBackup, RestoreUsageError, type RestoreResult } from '../restore/index.js';
 import { targetLogin } from '../mysql/login.js';
 import { BackupNotFoundError, locateBackup } from './locate.js';
+import { check } from './options.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json, terminalSafe } from './output.js';
 import { failureOf, VERIFICATION } from '../classify/failure.js';
 
@@ -55,10 +56,9 @@ function progressTicker(progress: LoadProgress, emit: (line: string) => void): (
 }
 
 export async function restoreCommand(backup: string, opts: RestoreCommandOptions): Promise<CommandResult> {
-  const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
-  if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)) {
-    return usage(`--parallel must be a whole number from 1 to 64 (got "${opts.parallel}")`, null, opts.json);
-  }
+  const parallelOption = opts.parallel === undefined ? undefined : check.parallel(opts.parallel);
+  if (parallelOption && 'error' in parallelOption) return usage(parallelOption.error, null, opts.json);
+  const parallel = parallelOption?.value;
   const progress = new LoadProgress();
   let stopTicker: (() => void) | null = null;
   try {

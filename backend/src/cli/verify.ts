@@ -1,9 +1,9 @@
 // `warden verify <backup-dir | backup-id>`: exit 0 valid, 1 invalid, 2 usage or config error.
 import { existsSync } from 'node:fs';
 import { ConfigError, type LoadedConfig, loadConfig } from '../config/load.js';
-import { VERIFY_LEVELS, type VerifyLevel } from '../config/schema.js';
 import { verificationClass, type VerifyResult, verifyBackup } from '../verify/index.js';
 import { BackupNotFoundError, locateBackup } from './locate.js';
+import { check } from './options.js';
 import { type CommandResult, configErrorResult, EXIT, json } from './output.js';
 
 export interface VerifyCommandOptions {
@@ -28,10 +28,9 @@ function text(r: VerifyResult): string {
 }
 
 export async function verifyCommand(backup: string, opts: VerifyCommandOptions): Promise<CommandResult> {
-  if (!(VERIFY_LEVELS as readonly string[]).includes(opts.level)) {
-    return usage(`--level must be one of ${VERIFY_LEVELS.join(', ')} (got "${opts.level}")`, opts.json);
-  }
-  const level = opts.level as VerifyLevel;
+  const levelOption = check.level(opts.level);
+  if ('error' in levelOption) return usage(levelOption.error, opts.json);
+  const level = levelOption.value;
   try {
     let config: LoadedConfig | undefined;
     const needConfig = () => (config ??= loadConfig(opts.config ?? opts.defaultConfig));

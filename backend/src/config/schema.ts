@@ -39,6 +39,9 @@ const cron = z.string().superRefine((expr, ctx) => {
 });
 
 export const compressionSchema = z.enum(COMPRESSIONS);
+/** Keys the command line can override (cli/options.ts checks its options with these). */
+export const PARALLEL_SCHEMA = z.number().int().min(1).max(64);
+export const LEVEL_SCHEMA = z.enum(VERIFY_LEVELS);
 
 const endpointFields = {
   host: z.string().min(1).optional(),
@@ -90,12 +93,12 @@ export const targetSchema = z
     connectTimeoutSeconds: z.number().int().min(1).max(600).default(10),
     characterSet: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be a character set name').default('utf8mb4'),
     method: z.enum(BACKUP_METHODS).default('single-stream'),
-    parallel: z.number().int().min(1).max(64).default(2),
+    parallel: PARALLEL_SCHEMA.default(2),
     consistent: z.boolean().default(false),
     replicas: z.array(replicaSchema).default([]),
     schedule: cron.optional(),
     verifySchedule: cron.optional(),
-    verifyLevel: z.enum(VERIFY_LEVELS).default('restore'),
+    verifyLevel: LEVEL_SCHEMA.default('restore'),
     verifyAfterBackup: z.enum([...VERIFY_LEVELS, 'none']).default('parse'),
     rpo: duration.optional(),
     deadline: duration.default(6 * 3600),

@@ -2,30 +2,41 @@
 // with their callbacks turned into messages to the agent's main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { setLogLevel } from '../util/log.js';
-import { runBackup } from '../backup/run.js';
+import { backup } from '../backup/index.js';
 import { verifyBackup } from '../verify/index.js';
-import type { Job, FromWorker } from './jobs.js';
+import type { FromWorker, Job, ToWorker } from './jobs.js';
 
 const job = workerData as Job;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 const controller = new AbortController();
-port.on('message', () => controller.abort()); // the only message the main thread sends
+let inUseReply: ((ids: ReadonlySet<string>) => void) | null = null;
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'abort') controller.abort();
+  else inUseReply?.(new Set(m.ids));
+});
 setLogLevel(job.logLevel);
+
+/** The backups the agent verifies now: the main thread knows them, retention here asks. */
+function askInUse(): Promise<ReadonlySet<string>> {
+  return new Promise((resolve) => {
+    inUseReply = resolve;
+    post({ type: 'in-use?' });
+  });
+}
 
 async function run(): Promise<unknown> {
   const { signal } = controller;
   if (job.kind === 'verify') return verifyBackup({ dir: job.dir, level: job.level, config: job.config, signal });
   const { config, target } = job;
-  return runBackup({
+  return backup({
     config,
     target,
     signal,
     onStart: (id) => post({ type: 'start', id }),
     onProgress: (progress) => post({ type: 'progress', progress }),
     onPreflight: (checks) => post({ type: 'preflight', checks }),
-    // A per-table run the agent's own stop (or a crash) interrupted continues where it stopped.
-    resume: true,
+    inUse: askInUse,
   });
 }
 

@@ -5,7 +5,7 @@ import { TargetBusyError } from '../catalog/lock.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig, VerifyLevel } from '../config/schema.js';
 import { mainLogger } from '../util/log.js';
-import type { BackupOptions, BackupResult } from '../backup/run.js';
+import type { BackupResult, BackupVerbOptions } from '../backup/index.js';
 import type { VerifyResult } from '../verify/index.js';
 
 export type Job = { logLevel: string } & (
@@ -13,25 +13,32 @@ export type Job = { logLevel: string } & (
   | { kind: 'verify'; config: LoadedConfig; dir: string; level: VerifyLevel }
 );
 
-type Callback<K extends 'onProgress' | 'onPreflight'> = Parameters<NonNullable<BackupOptions[K]>>[0];
+type Callback<K extends 'onProgress' | 'onPreflight'> = Parameters<NonNullable<BackupVerbOptions[K]>>[0];
 
 export type FromWorker =
   | { type: 'start'; id: string }
   | { type: 'progress'; progress: Callback<'onProgress'> }
   | { type: 'preflight'; checks: Callback<'onPreflight'> }
+  | { type: 'in-use?' }
   | { type: 'done'; result: unknown }
   | { type: 'error'; name: string; message: string; stack?: string };
 
+export type ToWorker = { type: 'abort' } | { type: 'in-use'; ids: string[] };
+
 /** What the run manager passes to a backup. */
-export type BackupJobOptions = Pick<BackupOptions, 'config' | 'target' | 'signal' | 'onStart' | 'onProgress' | 'onPreflight'>;
+export type BackupJobOptions = Pick<BackupVerbOptions, 'config' | 'target' | 'signal' | 'onStart' | 'onProgress' | 'onPreflight'> & {
+  /** Backups being verified now; the worker asks before it applies retention. */
+  inUse: () => ReadonlySet<string>;
+};
 
 const WORKER = new URL('./jobWorker.js', import.meta.url);
 
-function runJob(job: Job, signal: AbortSignal | undefined, onMessage: (m: FromWorker) => void): Promise<unknown> {
+function runJob(job: Job, signal: AbortSignal | undefined, onMessage: (m: FromWorker, reply: (m: ToWorker) => void) => void): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, { workerData: job });
     let settled = false;
-    const abort = () => worker.postMessage('abort');
+    const reply = (m: ToWorker) => worker.postMessage(m);
+    const abort = () => reply({ type: 'abort' });
     signal?.addEventListener('abort', abort, { once: true });
     if (signal?.aborted) abort();
     const settle = (finish: () => void) => {
@@ -44,7 +51,7 @@ function runJob(job: Job, signal: AbortSignal | undefined, onMessage: (m: FromWo
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'done') settle(() => resolve(m.result));
       else if (m.type === 'error') settle(() => reject(Object.assign(new Error(m.message), { name: m.name, stack: m.stack })));
-      else onMessage(m);
+      else onMessage(m, reply);
     });
     worker.on('error', (err) => settle(() => reject(err)));
     worker.on('exit', (code) => {
@@ -56,8 +63,9 @@ function runJob(job: Job, signal: AbortSignal | undefined, onMessage: (m: FromWo
 export async function backupInWorker(opts: BackupJobOptions): Promise<BackupResult> {
   const job: Job = { kind: 'backup', config: opts.config, target: opts.target, logLevel: mainLogger().level };
   try {
-    return (await runJob(job, opts.signal, (m) => {
-      if (m.type === 'start') opts.onStart?.(m.id);
+    return (await runJob(job, opts.signal, (m, reply) => {
+      if (m.type === 'in-use?') reply({ type: 'in-use', ids: [...opts.inUse()] });
+      else if (m.type === 'start') opts.onStart?.(m.id);
       else if (m.type === 'progress') opts.onProgress?.(m.progress);
       else if (m.type === 'preflight') opts.onPreflight?.(m.checks);
     })) as BackupResult;

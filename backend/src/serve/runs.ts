@@ -1,7 +1,7 @@
 // The run manager: the one owner of running state. The scheduler, the API and shutdown all go
 // through it. It starts backups and verifications, keeps one run per target and at most
-// `scheduler.concurrency` at once, applies retention after each successful backup, and tells
-// listeners what happens.
+// `scheduler.concurrency` at once, and tells listeners what happens (retention follows each successful
+// backup inside the backup verb, backup/index.ts).
 import { EventEmitter } from 'node:events';
 import { TargetBusyError } from '../catalog/lock.js';
 import type { Failure, Manifest, Verification } from '../contract/manifest.js';
@@ -11,7 +11,6 @@ import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig, VerifyLevel } from '../config/schema.js';
 import type { Logger } from '../util/log.js';
 import type { BackupOptions, BackupResult } from '../backup/run.js';
-import { expireTarget } from '../expire/index.js';
 import { verificationClass } from '../verify/problems.js';
 import type { AgentEvent, Progress, RunKind } from '../catalog/events.js';
 import type { BackupJobOptions } from './jobs.js';
@@ -220,10 +219,10 @@ export class RunManager {
           onStart,
           onProgress,
           onPreflight: (checks) => this.opts.onPreflight?.(target.name, checks),
+          inUse: () => this.inUse(),
         })
         .then(
-          async (result) => {
-            if (result.ok) await this.retain(target);
+          (result) => {
             this.release(target.name, true);
             this.emitFinished(result.manifest);
           },
@@ -249,15 +248,6 @@ export class RunManager {
     const listed = await listBackups(this.opts.config.repositoryPath, target).catch(() => null);
     const running = listed?.entries.find((e) => e.manifest.status === 'running');
     return new RunConflictError(err.message, running?.manifest.id ?? null);
-  }
-
-  private async retain(target: TargetConfig): Promise<void> {
-    const log = this.opts.log.child({ component: 'retention' });
-    try {
-      await expireTarget(this.opts.config, target, { log, inUse: this.inUse() });
-    } catch (err) {
-      log.error({ err, target: target.name }, 'retention failed; nothing more is deleted until the next run');
-    }
   }
 
   private launchVerify(run: ActiveRun, target: TargetConfig, id: string, dir: string, level: VerifyLevel, trigger: Trigger): void {

@@ -1,13 +1,13 @@
 import type { AppRootProps } from '@grafana/data';
 import { useMemo } from 'react';
 import { Route, Routes } from 'react-router-dom';
-import { agentsFromJsonData, type AppJsonData } from './api/settings';
+import { agentsFromJsonData, type AppJsonData } from './shared/api/settings';
 import { ROUTES } from './constants';
-import { AgentsProvider } from './data/agents';
-import { AlertsPage } from './pages/Alerts';
-import { BackupDetailsPage } from './pages/BackupDetails';
-import { BackupsPage } from './pages/Backups';
-import { OverviewPage } from './pages/Overview';
+import { AgentsProvider } from './features/agents/agents';
+import { AlertsPage } from './features/alerting/Alerts';
+import { BackupDetailsPage } from './features/backups/BackupDetails';
+import { BackupsPage } from './features/backups/Backups';
+import { OverviewPage } from './features/overview/Overview';
 
 /** The app root: Grafana mounts it under /a/<plugin id>/, so routes are relative to that. */
 export function App({ meta }: AppRootProps<AppJsonData>) {

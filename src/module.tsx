@@ -1,7 +1,7 @@
 import { AppPlugin } from '@grafana/data';
-import type { AppJsonData } from './api/settings';
+import type { AppJsonData } from './shared/api/settings';
 import { App } from './App';
-import { AppConfig } from './components/AppConfig/AppConfig';
+import { AppConfig } from './features/agents/AppConfig';
 
 export const plugin = new AppPlugin<AppJsonData>().setRootPage(App).addConfigPage({
   title: 'Configuration',

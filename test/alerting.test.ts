@@ -8,9 +8,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { CLASS_INFO, type FailureClass, SEVERITIES } from '../backend/src/contract/classes.js';
-import { DATASOURCE_UID, ruleLabels } from '../src/alerting/grafanaRules.js';
-import { GRAFANA_RULES_FILE, PROMETHEUS_RULES_FILE, renderAlerting } from '../src/alerting/render.js';
-import { ALERT_RULES, type AlertRule } from '../src/alerting/rules.js';
+import { DATASOURCE_UID, ruleLabels } from '../src/features/alerting/grafanaRules.js';
+import { GRAFANA_RULES_FILE, PROMETHEUS_RULES_FILE, renderAlerting } from '../src/features/alerting/render.js';
+import { ALERT_RULES, type AlertRule } from '../src/features/alerting/rules.js';
 
 const run = promisify(execFile);
 const root = new URL('../', import.meta.url);
@@ -18,7 +18,7 @@ const rulesPath = new URL(PROMETHEUS_RULES_FILE, root).pathname;
 const read = (file: string) => readFile(new URL(file, root), 'utf8');
 
 describe('generated files', () => {
-  it('match what the generator produces from src/alerting/ (npm run alerting:generate)', async () => {
+  it('match what the generator produces from src/features/alerting/ (npm run alerting:generate)', async () => {
     const files = renderAlerting();
     expect(Object.keys(files).length).toBeGreaterThanOrEqual(5);
     for (const [file, content] of Object.entries(files)) expect(await read(file), file).toBe(content);

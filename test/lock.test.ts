@@ -5,8 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockTarget, TargetBusyError } from '../backend/src/catalog/lock.js';
+import { PosixStorage } from '../backend/src/storage/posix.js';
 
 const STALE_MS = 3000;
+const storage = new PosixStorage(STALE_MS);
 
 /** A lock as a holder whose clock is `behindMs` behind ours leaves it: its mtime looks old here. */
 function foreignLock(behindMs: number): { dir: string; refresh: () => void } {
@@ -26,7 +28,7 @@ describe('the target lock', () => {
     const holder = foreignLock(60_000);
     const timer = setInterval(holder.refresh, STALE_MS / 3);
     try {
-      await expect(lockTarget(holder.dir, 'shop', STALE_MS)).rejects.toBeInstanceOf(TargetBusyError);
+      await expect(lockTarget(holder.dir, 'shop', storage)).rejects.toBeInstanceOf(TargetBusyError);
     } finally {
       clearInterval(timer);
     }
@@ -34,12 +36,12 @@ describe('the target lock', () => {
 
   it('is taken over from a holder that stopped refreshing it (a crash)', async () => {
     const crashed = foreignLock(60_000);
-    const release = await lockTarget(crashed.dir, 'shop', STALE_MS);
+    const release = await lockTarget(crashed.dir, 'shop', storage);
     await release();
   });
 
   it('is refused while fresh', async () => {
     const fresh = foreignLock(0);
-    await expect(lockTarget(fresh.dir, 'shop', STALE_MS)).rejects.toBeInstanceOf(TargetBusyError);
+    await expect(lockTarget(fresh.dir, 'shop', storage)).rejects.toBeInstanceOf(TargetBusyError);
   });
 });

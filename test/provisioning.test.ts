@@ -9,11 +9,11 @@ import { parse } from 'yaml';
 import { allowedHosts, hostOfHeader } from '../backend/src/serve/api/hosts.js';
 import { parseConfig } from '../backend/src/config/load.js';
 import { SEVERITIES } from '../backend/src/contract/classes.js';
-import { agentsFromJsonData, tokenKey, urlKey, type AppJsonData } from '../src/api/settings.js';
-import { APP_LABEL, DATASOURCE_UID } from '../src/alerting/grafanaRules.js';
-import { CONTACT_ENV, ROUTING, type PolicyRoute } from '../src/alerting/notifications.js';
-import { CONTACT_POINTS_FILE, GRAFANA_RULES_FILE, POLICIES_FILE, TEMPLATES_FILE } from '../src/alerting/render.js';
-import { ALERT_RULES } from '../src/alerting/rules.js';
+import { agentsFromJsonData, tokenKey, urlKey, type AppJsonData } from '../src/shared/api/settings.js';
+import { APP_LABEL, DATASOURCE_UID } from '../src/features/alerting/grafanaRules.js';
+import { CONTACT_ENV, ROUTING, type PolicyRoute } from '../src/features/alerting/notifications.js';
+import { CONTACT_POINTS_FILE, GRAFANA_RULES_FILE, POLICIES_FILE, TEMPLATES_FILE } from '../src/features/alerting/render.js';
+import { ALERT_RULES } from '../src/features/alerting/rules.js';
 import { ROOT } from './helpers/warden.js';
 
 const run = promisify(execFile);

@@ -2,12 +2,12 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import type { ReactNode } from 'react';
-import type { AgentClient } from '../api/client';
-import type { AgentConfig } from '../api/settings';
+import type { AgentClient } from '../shared/api/client';
+import type { AgentConfig } from '../shared/api/settings';
 import type { TargetInfo } from '../../backend/src/contract/index.js';
-import { ErrorAlert } from '../components/ErrorAlert/ErrorAlert';
-import { useAgents, useClient } from '../data/agents';
-import { useTargets } from '../data/useTargets';
+import { ErrorAlert } from '../shared/components/ErrorAlert';
+import { useAgents, useClient } from '../features/agents/agents';
+import { useTargets } from '../features/targets/useTargets';
 import { pickAgent, type AgentPanelOptions } from './options';
 
 interface Props extends AgentPanelOptions {

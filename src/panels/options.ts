@@ -1,8 +1,8 @@
 // Options both panels share: which agent, which of its targets. The choices are fetched from the
 // app's settings and from the chosen agent, so users pick rather than type.
 import type { PanelOptionsEditorBuilder, SelectableValue, SelectFieldConfigSettings } from '@grafana/data';
-import { AgentClient, getAppSettings } from '../api/client';
-import { agentsFromJsonData, type AgentConfig } from '../api/settings';
+import { AgentClient, getAppSettings } from '../shared/api/client';
+import { agentsFromJsonData, type AgentConfig } from '../shared/api/settings';
 
 export interface AgentPanelOptions {
   /** the agent's slot; the first agent when unset */

@@ -1,7 +1,7 @@
 // Agent answers as docs/api.md describes them, with sensible defaults to override per test.
-import type { AgentConfig } from '../api/settings';
+import type { AgentConfig } from '../shared/api/settings';
 import type { BackupSummary, Failure, Manifest, TargetInfo } from '../../backend/src/contract/index.js';
-import type { LogLine } from '../api/client';
+import type { LogLine } from '../shared/api/client';
 
 export const AGENT: AgentConfig = { slot: 0, name: 'db-host-1', url: 'http://10.0.0.5:9207' };
 

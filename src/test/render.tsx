@@ -5,7 +5,7 @@ import { render, screen, within, type RenderResult } from '@testing-library/reac
 import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { toJsonData, type AppJsonData } from '../api/settings';
+import { toJsonData, type AppJsonData } from '../shared/api/settings';
 import { App } from '../App';
 import { APP_BASE_URL, PLUGIN_ID } from '../constants';
 import { AGENT } from './fixtures';

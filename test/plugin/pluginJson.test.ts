@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { MAX_AGENTS } from '../../src/api/settings.js';
+import { MAX_AGENTS } from '../../src/shared/api/settings.js';
 import { ROOT } from '../helpers/warden.js';
 
 const read = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { restoreCommandLine, shellQuote } from '../../src/utils/shell.js';
+import { restoreCommandLine, restoredName, shellQuote } from '../../src/features/backups/shell.js';
 
 const run = promisify(execFile);
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'warden-quote-'));
@@ -68,6 +68,15 @@ describe('restoreCommandLine', () => {
     expect(restoreCommandLine({ id: 'b1', target: 'shop', database: null, configFile: null })).toBe(
       `warden restore -c '<config file of the agent>' --target shop --database '<new database>' b1`,
     );
+  });
+
+  it('keeps the new name within the 64 characters a database name may have', () => {
+    expect(restoredName('x'.repeat(55))).toBe(`${'x'.repeat(55)}_restored`);
+    expect(restoredName('x'.repeat(64))).toBe(`${'x'.repeat(55)}_restored`);
+    // Cut at a whole character: an emoji is two UTF-16 units and is not split.
+    expect(restoredName(`${'x'.repeat(54)}😀tail`)).toBe(`${'x'.repeat(54)}_restored`);
+    const line = restoreCommandLine({ id: 'b1', target: 'shop', database: 'y'.repeat(60), configFile: '/w.yaml' });
+    expect(line).toContain(`--database ${'y'.repeat(55)}_restored b1`);
   });
 
   it('keeps an id that looks like an option out of the options', () => {

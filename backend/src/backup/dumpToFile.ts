@@ -1,8 +1,5 @@
 import { statSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
-import path from 'node:path';
 import type { ManifestFile } from '../contract/manifest.js';
-import { PARTIAL_SUFFIX } from '../catalog/paths.js';
 import type { FailureEvidence } from '../classify/types.js';
 import type { ScanEvents } from '../dumpfile/scanner.js';
 import { type DumpPart, buildDumpArgs } from './dumpArgs.js';
@@ -10,7 +7,8 @@ import { writeDefaultsFile } from '../mysql/credentials.js';
 import type { DumpContext } from './context.js';
 import { canCompressDirect, type DumpProcessOutcome, runDumpProcess } from './dumpProcess.js';
 import { dumpEvidence, summarize } from './evidence.js';
-import { FileSink, publish, sealAndHash } from './sink.js';
+import { FileSink } from './sink.js';
+import { type PendingFile, storageOf } from '../storage/index.js';
 import { RawTap } from '../dumpfile/stream.js';
 
 export interface DumpToFileResult {
@@ -37,10 +35,14 @@ export async function dumpToFile(
   const defaults = writeDefaultsFile(target.user, ctx.password);
   const args = buildDumpArgs(tool, target, ctx.endpoint, ctx.server, defaults.path, part);
   const shownArgs = args.filter((a) => !a.startsWith('--defaults-file='));
+  const storage = storageOf(ctx.dir);
+  const pending = storage.create(storage.join(ctx.dir, fileName));
   let sink: FileSink | null = null;
   try {
-    if (target.compression === 'zstd' && canCompressDirect()) return await direct(ctx, args, shownArgs, fileName, role, events, onBytes, tolerate);
-    sink = new FileSink(ctx.dir, fileName, target.compression, target.compressionLevel);
+    if (target.compression === 'zstd' && canCompressDirect() && pending.localPath !== null) {
+      return await direct(ctx, pending, pending.localPath, args, shownArgs, fileName, role, events, onBytes, tolerate);
+    }
+    sink = new FileSink(pending, fileName, target.compression, target.compressionLevel);
     const current = sink;
     const outcome = await runDumpProcess({ tool, args, consumer: sink.input, signal: ctx.signal, stallSeconds: target.stallTimeout, log, events, onBytes: (raw) => onBytes?.(raw, current.storedBytes) });
     if (!outcome.ok && !tolerate?.(outcome)) {
@@ -66,6 +68,8 @@ export async function dumpToFile(
 /** zstd writes the file itself; the agent hashes and scans the dump on its way to zstd. */
 async function direct(
   ctx: DumpContext,
+  pending: PendingFile,
+  partial: string,
   args: string[],
   shownArgs: string[],
   fileName: string,
@@ -75,7 +79,6 @@ async function direct(
   tolerate: ((o: DumpProcessOutcome) => boolean) | undefined,
 ): Promise<DumpToFileResult> {
   const { target, tool, log } = ctx;
-  const partial = path.join(ctx.dir, fileName + PARTIAL_SUFFIX);
   const tap = new RawTap(events);
   const outcome = await runDumpProcess({
     tool,
@@ -89,13 +92,12 @@ async function direct(
     direct: { file: partial, level: target.compressionLevel ?? 3 },
   });
   if (!outcome.ok && !(outcome.helperFailure === null && tolerate?.(outcome))) {
-    await unlink(partial).catch(() => undefined);
+    await pending.abort();
     const evidence = dumpEvidence(tool.name, outcome, null);
     log.error({ file: fileName, exitCode: outcome.exitCode, signal: outcome.signal, stopReason: outcome.stopReason, trailer: outcome.trailerPresent, cut: outcome.scan.cut, helper: outcome.helperFailure, stderr: outcome.stderr }, 'dump failed');
     return { outcome, file: null, evidence, message: summarize(evidence), args: shownArgs };
   }
-  const stored = await sealAndHash(partial);
-  await publish(partial, path.join(ctx.dir, fileName));
+  const stored = await pending.commit();
   const file: ManifestFile = { name: fileName, role, bytes: stored.bytes, sha256: stored.sha256, rawBytes: tap.bytes, rawSha256: tap.hash.digest('hex') };
   log.info({ file: fileName, rawBytes: file.rawBytes, bytes: file.bytes }, 'file published');
   return { outcome, file, evidence: null, message: null, args: shownArgs };

@@ -6,8 +6,6 @@
 // global read lock (FLUSH TABLES WITH READ LOCK) while every process opens its snapshot, then
 // releases it: all tables come from one point in time, as with mydumper. Tables re-dumped by a
 // resume come from a later snapshot; the manifest says so in its warnings.
-import { unlink } from 'node:fs/promises';
-import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import type { Manifest, ManifestFile } from '../contract/manifest.js';
 import type { FailureEvidence } from '../classify/types.js';
@@ -20,7 +18,7 @@ import { dumpToFile } from './dumpToFile.js';
 import { dumpEvidence, summarize } from './evidence.js';
 import { SectionBoundaries, TableDemux, type Section, writeChunk } from './demux.js';
 import { FileSink } from './sink.js';
-import { hashPath } from '../dumpfile/hash.js';
+import { storageOf } from '../storage/index.js';
 import { ScanTap } from '../dumpfile/stream.js';
 import { failureOf } from '../classify/failure.js';
 
@@ -37,7 +35,8 @@ export function dataFileName(index: number, table: string, compression: keyof ty
 /** A file recorded in the manifest still matches its checksum: a resume can keep it. */
 async function fileIntact(dir: string, file: ManifestFile | undefined): Promise<boolean> {
   if (!file) return false;
-  const digest = await hashPath(path.join(dir, file.name)).catch(() => null);
+  const storage = storageOf(dir);
+  const digest = await storage.digest(storage.join(dir, file.name)).catch(() => null);
   return digest !== null && digest.bytes === file.bytes && digest.sha256 === file.sha256;
 }
 
@@ -182,7 +181,8 @@ export async function runPerTable(ctx: DumpContext): Promise<DumpAttemptResult> 
       open(table) {
         const entry = local.get(table);
         if (!entry?.file) throw new Error(`the dump wrote data for table ${table}, which it was not asked for`);
-        const sink = new FileSink(ctx.dir, entry.file, target.compression, target.compressionLevel);
+        const storage = storageOf(ctx.dir);
+        const sink = new FileSink(storage.create(storage.join(ctx.dir, entry.file)), entry.file, target.compression, target.compressionLevel);
         sinks.set(table, sink);
         return { table, write: (chunk) => writeChunk(sink.input, chunk) };
       },
@@ -217,7 +217,7 @@ export async function runPerTable(ctx: DumpContext): Promise<DumpAttemptResult> 
         // Its file, if its (empty) section completed, is not kept: a file that looks good must be good.
         if (entry.file) {
           files.delete(entry.file);
-          await unlink(path.join(ctx.dir, entry.file)).catch(() => undefined);
+          await storageOf(ctx.dir).remove(storageOf(ctx.dir).join(ctx.dir, entry.file));
         }
       }
       const last = demux.openSection;

@@ -2,13 +2,13 @@
 // one or more attempts: pre-flight, dump, publish; a failure is classified and retried with backoff
 // when its class allows, fails over to replicas after connection failures, frees space by the
 // retention policy once on disk_full, and resumes per-table runs where they stopped.
-import { mkdir, readdir, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { lockTarget } from '../catalog/lock.js';
 import type { Attempt, Failure, Manifest } from '../contract/manifest.js';
 import { MANIFEST_FORMAT } from '../contract/manifest.js';
-import { backupDir, LOG_FILE, newBackupId, PARTIAL_SUFFIX, targetDir } from '../catalog/paths.js';
+import { backupDir, LOG_FILE, newBackupId, targetDir } from '../catalog/paths.js';
+import { storageOf } from '../storage/index.js';
 import { listBackups, writeManifest } from '../catalog/store.js';
 import type { FailureClass } from '../contract/classes.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -91,9 +91,8 @@ export async function recoverCrashedRuns(repository: string, target: string, log
   const recovered: string[] = [];
   for (const { dir, manifest } of (await listBackups(repository, target)).entries) {
     if (manifest.status !== 'running') continue;
-    for (const name of await readdir(dir)) {
-      if (name.endsWith(PARTIAL_SUFFIX)) await unlink(path.join(dir, name)).catch(() => undefined);
-    }
+    const storage = storageOf(dir);
+    for (const name of await storage.unfinished(dir)) await storage.remove(storage.join(dir, name));
     const at = new Date().toISOString();
     const failure = failureOf({ facts: { killedByAgent: true } }, 'the agent stopped while this run was in progress (crash, kill or power loss)');
     manifest.status = 'interrupted';
@@ -110,7 +109,8 @@ export async function recoverCrashedRuns(repository: string, target: string, log
 
 export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
   const { config, target } = opts;
-  await mkdir(config.repositoryPath, { recursive: true, mode: 0o700 });
+  const storage = storageOf(config.repositoryPath);
+  await storage.makeFolder(config.repositoryPath);
   const release = await lockTarget(targetDir(config.repositoryPath, target.name), target.name);
   try {
     await recoverCrashedRuns(config.repositoryPath, target.name);
@@ -118,7 +118,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
     const started = new Date();
     const manifest = resumable?.manifest ?? newManifest(newBackupId(started), target, started);
     const dir = resumable?.dir ?? backupDir(config.repositoryPath, target.name, manifest.id);
-    if (!resumable) await mkdir(dir, { mode: 0o700 });
+    if (!resumable) await storage.makeFolder(dir);
     const { log, close } = runLogger(path.join(dir, LOG_FILE), 'backup', { target: target.name, backupId: manifest.id });
     manifest.status = 'running';
     manifest.class = 'none';
@@ -167,7 +167,8 @@ async function recordEnd(dir: string, manifest: Manifest, log: Logger): Promise<
     return;
   } catch (err) {
     log.error({ err }, 'the final manifest could not be written; the run is not published');
-    for (const f of manifest.files) await unlink(path.join(dir, f.name)).catch(() => undefined);
+    const storage = storageOf(dir);
+    for (const f of manifest.files) await storage.remove(storage.join(dir, f.name)).catch(() => undefined);
     Object.assign(manifest, { files: [], bytes: 0, rawBytes: 0, sha256: null, verification: null });
     settle(manifest, 'failed', failureOf(evidenceOf(err), `the run's manifest could not be written: ${err instanceof Error ? err.message : String(err)}`));
   }

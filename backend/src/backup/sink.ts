@@ -1,17 +1,12 @@
-// One stored file: raw bytes in -> sha256(raw) -> compressor -> sha256(stored) -> <name>.partial,
-// published by fsync + rename only when every stage succeeded.
+// One stored file: raw bytes in -> sha256(raw) -> compressor -> sha256(stored) -> the storage's
+// pending file, published (storage/types.ts, commit) only when every stage succeeded.
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fsyncDir } from '../catalog/atomic.js';
 import type { ManifestFile } from '../contract/manifest.js';
-import { PARTIAL_SUFFIX } from '../catalog/paths.js';
 import type { FailureEvidence } from '../classify/types.js';
 import type { Compression } from '../config/schema.js';
-import { type FileDigest, hashFile } from '../dumpfile/hash.js';
 import { createCompressor, HashTap } from '../dumpfile/stream.js';
+import type { PendingFile } from '../storage/index.js';
 
 export type OsError = NonNullable<FailureEvidence['osErrors']>[number];
 
@@ -27,47 +22,24 @@ export interface SinkFailure {
   compressor?: FailureEvidence['compressor'];
 }
 
-/**
- * Makes a file the compressor wrote private and durable, and hashes what is on disk. The fsync
- * (waiting on the disk) and the hashing (on the CPU) run at the same time: the run waits for the
- * longer of the two, not for both.
- */
-export async function sealAndHash(file: string): Promise<FileDigest> {
-  const handle = await open(file, 'r+');
-  try {
-    await handle.chmod(0o600);
-    const [, digest] = await Promise.all([handle.sync(), hashFile(handle)]);
-    return digest;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The last step of every stored file: rename into place and make the rename durable. */
-export async function publish(partial: string, final: string): Promise<void> {
-  await rename(partial, final);
-  fsyncDir(path.dirname(final));
-}
-
 export class FileSink {
   readonly rawTap = new HashTap();
   private readonly storedTap = new HashTap();
-  private readonly partial: string;
   private readonly done: Promise<PromiseSettledResult<unknown>[]>;
   private readonly compressor: ReturnType<typeof createCompressor>;
 
   constructor(
-    private readonly dir: string,
+    private readonly pending: PendingFile,
     readonly name: string,
     compression: Compression,
     level?: number,
   ) {
-    this.partial = path.join(dir, name + PARTIAL_SUFFIX);
-    this.compressor = createCompressor(compression, level, this.partial);
+    // zstd writes a local file itself when the storage has one; otherwise its output comes through here.
+    this.compressor = createCompressor(compression, level, pending.localPath);
     const { output, process: proc } = this.compressor;
     this.done = Promise.allSettled([
       pipeline(this.rawTap, this.compressor.input),
-      output ? pipeline(output, this.storedTap, createWriteStream(this.partial, { flags: 'w', mode: 0o600, flush: true })) : Promise.resolve(),
+      output ? pipeline(output, this.storedTap, pending.writable()) : Promise.resolve(),
       proc ? once(proc, 'close') : Promise.resolve([0, null]),
     ]);
   }
@@ -87,12 +59,11 @@ export class FileSink {
     if (!this.rawTap.writableEnded) this.rawTap.end();
     const failure = await this.settle();
     if (failure) {
-      await unlink(this.partial).catch(() => undefined);
+      await this.pending.abort();
       return { failure };
     }
-    // gzip and none pass through the agent, which hashed them while writing (fsync on close).
-    const stored = this.compressor.output ? { bytes: this.storedTap.bytes, sha256: this.storedTap.hash.digest('hex') } : await sealAndHash(this.partial);
-    await publish(this.partial, path.join(this.dir, this.name));
+    // Bytes that passed through the agent were hashed on their way; a file zstd wrote is read back.
+    const stored = await this.pending.commit(this.compressor.output ? { bytes: this.storedTap.bytes, sha256: this.storedTap.hash.digest('hex') } : undefined);
     return {
       file: {
         name: this.name,
@@ -116,7 +87,7 @@ export class FileSink {
       this.compressor.process?.kill('SIGKILL');
       await this.done;
     }
-    await unlink(this.partial).catch(() => undefined);
+    await this.pending.abort();
     return ownFailure;
   }
 

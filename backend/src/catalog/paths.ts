@@ -28,7 +28,6 @@ export function backupDir(repository: string, target: string, id: string): strin
 
 export const MANIFEST_FILE = 'manifest.json';
 export const LOG_FILE = 'log.jsonl';
-export const PARTIAL_SUFFIX = '.partial';
 
 export function dumpFileName(compression: 'zstd' | 'gzip' | 'none'): string {
   return compression === 'zstd' ? 'dump.sql.zst' : compression === 'gzip' ? 'dump.sql.gz' : 'dump.sql';

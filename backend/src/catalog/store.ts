@@ -1,9 +1,8 @@
-import { constants } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
-import path from 'node:path';
+// The catalog's records in the repository: each run folder's manifest, read and written through
+// the repository's storage.
 import { TARGET_NAME } from '../config/schema.js';
-import { writeFileAtomic } from './atomic.js';
 import { type Manifest, manifestSchema } from '../contract/manifest.js';
+import { storageOf } from '../storage/index.js';
 import { isBackupId, MANIFEST_FILE } from './paths.js';
 
 /**
@@ -13,7 +12,8 @@ import { isBackupId, MANIFEST_FILE } from './paths.js';
  */
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
   if (manifest.status !== 'running') manifestSchema.parse(manifest);
-  await writeFileAtomic(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  const storage = storageOf(dir);
+  await storage.writeText(storage.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 export class ManifestError extends Error {
@@ -21,25 +21,17 @@ export class ManifestError extends Error {
     readonly dir: string,
     detail: string,
   ) {
-    super(`${path.join(dir, MANIFEST_FILE)}: ${detail}`);
+    super(`${storageOf(dir).join(dir, MANIFEST_FILE)}: ${detail}`);
     this.name = 'ManifestError';
-  }
-}
-
-/** Reads a file of a run folder, refusing a symbolic link: a run's files are its own, never a pointer elsewhere. */
-export async function readRunFile(file: string): Promise<string> {
-  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
   }
 }
 
 export async function readManifest(dir: string): Promise<Manifest> {
   let text: string;
   try {
-    text = await readRunFile(path.join(dir, MANIFEST_FILE));
+    // The storage refuses a symbolic link: a run's files are its own, never a pointer elsewhere.
+    const storage = storageOf(dir);
+    text = await storage.readText(storage.join(dir, MANIFEST_FILE));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ManifestError(dir, code === 'ELOOP' ? 'is a symbolic link: refused' : `cannot read (${code ?? String(err)})`);
@@ -58,13 +50,9 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return parsed.data;
 }
 
+/** Real folders in `dir` (not symbolic links). */
 async function subdirs(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  return (await storageOf(dir).list(dir)).filter((e) => e.kind === 'folder').map((e) => e.name);
 }
 
 export interface CatalogEntry {
@@ -83,10 +71,11 @@ export async function listBackups(repository: string, target?: string): Promise<
   const targets = target ? [target] : (await subdirs(repository)).filter((t) => TARGET_NAME.test(t));
   const result: ListResult = { entries: [], unreadable: [] };
   for (const t of targets) {
-    const ids = (await subdirs(path.join(repository, t))).filter(isBackupId);
+    const storage = storageOf(repository);
+    const ids = (await subdirs(storage.join(repository, t))).filter(isBackupId);
     const read = await Promise.all(
       ids.map(async (id): Promise<CatalogEntry | { dir: string; error: string }> => {
-        const dir = path.join(repository, t, id);
+        const dir = storage.join(repository, t, id);
         try {
           const manifest = await readManifest(dir);
           // The folder, not what the file claims, says which run this is: a copied or edited

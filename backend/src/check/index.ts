@@ -1,12 +1,11 @@
 // `warden check`, also run before every backup: one line per check with OK/WARN/FAIL and a hint,
 // like `barman check`. A FAIL carries the failure class the run would have ended with.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, statfs, unlink } from 'node:fs/promises';
-import path from 'node:path';
 import { Cron } from 'croner';
 import type mysql from 'mysql2/promise';
 import { isFutureDated } from '../catalog/clock.js';
 import { listBackups } from '../catalog/store.js';
+import { storageOf } from '../storage/index.js';
 import { targetDir } from '../catalog/paths.js';
 import type { FailureClass } from '../contract/classes.js';
 import { classifyFailure } from '../classify/classify.js';
@@ -246,14 +245,12 @@ async function definerCheck(conn: mysql.Connection, server: ServerFacts): Promis
 
 async function repositoryCheck(config: LoadedConfig, target: TargetConfig): Promise<Check> {
   const dir = targetDir(config.repositoryPath, target.name);
-  const probe = path.join(dir, `.write-test-${randomBytes(4).toString('hex')}`);
+  const storage = storageOf(dir);
+  const probe = storage.join(dir, `.write-test-${randomBytes(4).toString('hex')}`);
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const h = await open(probe, 'wx', 0o600);
-    await h.writeFile('ok');
-    await h.sync();
-    await h.close();
-    await unlink(probe);
+    await storage.makeFolder(dir);
+    await storage.writeText(probe, 'ok');
+    await storage.remove(probe);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const cls: FailureClass = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'disk_full' : 'config';
@@ -290,13 +287,13 @@ async function spaceCheck(config: LoadedConfig, target: TargetConfig, server: Se
   const estimate = await estimateNextBackup(config, target, server);
   const factor = config.preflight.freeSpaceFactor;
   const needed = estimate * factor;
-  let free: number;
+  let free: number | null;
   try {
-    const s = await statfs(config.repositoryPath);
-    free = s.bavail * s.bsize;
+    free = await storageOf(config.repositoryPath).freeBytes(config.repositoryPath);
   } catch (err) {
     return fail('space', 'config', `cannot read free space of ${config.repositoryPath}: ${(err as NodeJS.ErrnoException).code}`, 'Create the repository folder.');
   }
+  if (free === null) return ok('space', `needs ~${formatMiB(needed)}; the repository's storage does not tell its free space`);
   const detail = `needs ~${formatMiB(needed)} (estimate ${formatMiB(estimate)} x safety factor ${factor}), ${formatMiB(free)} free`;
   return free < needed ? fail('space', 'disk_full', detail, 'Free space (warden expire applies the retention policy) or expand the disk.') : ok('space', detail);
 }

@@ -3,7 +3,7 @@
 // bundle carries no zod.
 import { z } from 'zod';
 import { SEVERITIES } from './classes.js';
-import { failureSchema, runClassSchema, verifyProblemSchema } from './manifest.js';
+import { failureSchema, runClassSchema, verificationSchema, verifyProblemSchema } from './manifest.js';
 import { BACKUP_METHODS, COMPRESSIONS, RUN_KINDS, RUN_STATUSES, TARGET_STATES, VERIFY_LEVELS } from './vocabulary.js';
 
 export const progressSchema = z.strictObject({
@@ -15,13 +15,8 @@ export const progressSchema = z.strictObject({
 });
 export type Progress = z.infer<typeof progressSchema>;
 
-export const verificationSummarySchema = z.strictObject({
-  level: z.enum(VERIFY_LEVELS),
-  ok: z.boolean(),
-  at: z.string(),
-  restoreSeconds: z.number().nullable(),
-  problems: z.array(verifyProblemSchema),
-});
+/** A backup's latest verification as summaries carry it: the manifest's record without its duration. */
+export const verificationSummarySchema = z.strictObject(verificationSchema.omit({ durationSeconds: true }).shape);
 export type VerificationSummary = z.infer<typeof verificationSummarySchema>;
 
 /** One run as GET /api/v1/backups lists it. */

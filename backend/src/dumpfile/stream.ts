@@ -74,17 +74,19 @@ export interface Compressor {
 }
 
 /**
- * zstd compresses in its own threads and writes `file` itself: the compressed bytes never pass
- * through the agent (the file is hashed once it is complete). gzip (zlib, in the thread pool) and
- * none stream back to the caller, who writes the file.
+ * zstd compresses in its own threads and, given a local `file`, writes it itself: the compressed
+ * bytes never pass through the agent (the file is hashed once it is complete); without one they
+ * come back on its stdout. gzip (zlib, in the thread pool) and none stream back to the caller, who
+ * stores them.
  */
-export function createCompressor(kind: Compression, level: number | undefined, file: string): Compressor {
+export function createCompressor(kind: Compression, level: number | undefined, file: string | null): Compressor {
   if (kind === 'zstd') {
     const bin = which('zstd');
     if (!bin) throw Object.assign(new Error('zstd is not installed (needed for compression: zstd)'), { code: 'ENOENT', path: 'zstd', syscall: 'spawn zstd' });
-    const child = spawnChild(bin, ['-q', '-f', `-${level ?? 3}`, '-T0', '-o', file], ['pipe', 'ignore', 'pipe']);
+    const output = file === null ? ['-c'] : ['-f', '-o', file];
+    const child = spawnChild(bin, ['-q', `-${level ?? 3}`, '-T0', ...output], ['pipe', file === null ? 'pipe' : 'ignore', 'pipe']);
     const stderr = collectStderr(child);
-    return { input: child.stdin!, output: null, process: child, name: 'zstd', stderr };
+    return { input: child.stdin!, output: file === null ? child.stdout! : null, process: child, name: 'zstd', stderr };
   }
   if (kind === 'gzip') {
     const gz = createGzip({ level: level ?? 6 });

@@ -1,12 +1,11 @@
 // Applies a target's retention policy to the repository: `warden expire`, after every successful
 // run, and before the one retry of a disk_full failure.
-import { lstat, readdir, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { isFutureDated } from '../catalog/clock.js';
 import { isTargetLocked } from '../catalog/lock.js';
 import type { RunStatus } from '../contract/manifest.js';
 import { backupDir, targetDir } from '../catalog/paths.js';
 import { listBackups } from '../catalog/store.js';
+import { storageOf } from '../storage/index.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { RetentionConfig, TargetConfig } from '../config/schema.js';
 import type { Logger } from '../util/log.js';
@@ -39,28 +38,9 @@ export interface ExpireResult {
   freedBytes: number;
 }
 
-/** Bytes of the regular files under `dir`; 0 when it does not exist. */
-export async function dirBytes(dir: string): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(dir, { recursive: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw err;
-  }
-  // lstat: a symbolic link frees its own few bytes, never the size of what it points at.
-  const sizes = await Promise.all(names.map((n) => lstat(path.join(dir, n)).then((s) => (s.isFile() ? s.size : 0), () => 0)));
-  return sizes.reduce((a, b) => a + b, 0);
-}
-
 /** Deletes one run folder and returns the bytes freed. */
-export async function deleteRun(dir: string): Promise<number> {
-  const bytes = await dirBytes(dir);
-  // Renamed first: the catalog lists only folders named like ids, so a half-deleted run is never seen.
-  const doomed = path.join(path.dirname(dir), `.deleting-${path.basename(dir)}`);
-  await rename(dir, doomed);
-  await rm(doomed, { recursive: true, force: true });
-  return bytes;
+export function deleteRun(dir: string): Promise<number> {
+  return storageOf(dir).removeFolder(dir);
 }
 
 /** Why a backup may not be deleted by hand (DELETE /backups/:id), or null when it may. */
@@ -113,7 +93,7 @@ export async function expireTarget(config: LoadedConfig, target: TargetConfig, o
       continue;
     }
     const dir = backupDir(repository, target.name, d.id);
-    const bytes = result.dryRun ? await dirBytes(dir) : await deleteRun(dir);
+    const bytes = result.dryRun ? await storageOf(dir).usage(dir) : await deleteRun(dir);
     result.deleted.push({ id: d.id, status: m.status, startedAt: m.startedAt, bytes });
     result.freedBytes += bytes;
     opts.log.info({ target: target.name, backupId: d.id, status: m.status, bytes, dryRun: result.dryRun }, result.dryRun ? 'would delete' : 'deleted');

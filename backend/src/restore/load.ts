@@ -2,8 +2,8 @@
 // stdin, all streamed. The file's checksum and the dump's completeness are checked on the way, so a
 // restore of a damaged backup says so even though the client accepted what it was given.
 import type { EventEmitter } from 'node:events';
-import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import { storageOf } from '../storage/index.js';
 import type { Failure, ManifestFile } from '../contract/manifest.js';
 import type { FailureEvidence } from '../classify/types.js';
 import type { Compression } from '../config/schema.js';
@@ -60,7 +60,7 @@ export async function loadFile(o: LoadFileOptions): Promise<Failure | null> {
     throw err;
   }
   const stored = new HashTap();
-  const reader = createReadStream(o.path, { highWaterMark: 1 << 20 });
+  const reader = storageOf(o.path).read(o.path, { highWaterMark: 1 << 20 });
 
   // Anything wrong on our side kills the client before its stdin ends: at EOF it would run a
   // half statement. Listeners go on before the pipelines' own, so the kill comes first.

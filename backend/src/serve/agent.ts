@@ -1,6 +1,5 @@
 // `warden serve` assembled: run manager, scheduler, metrics, catalog cache and HTTP server, and
 // the order in which they start and stop.
-import { mkdir } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.js';
@@ -10,13 +9,13 @@ import { targetDir } from '../catalog/paths.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../util/log.js';
 import { Metrics } from './metrics.js';
-import { dirBytes } from '../expire/index.js';
 import { Scheduler } from './schedule/scheduler.js';
 import { CatalogView } from './catalogCache.js';
 import type { AgentEvent, RunKind } from '../catalog/events.js';
 import { backupInWorker, verifyInWorker } from './jobs.js';
 import { type PreflightCheck, RunManager } from './runs.js';
 import { historyOf } from '../catalog/summaries.js';
+import { storageOf } from '../storage/index.js';
 
 /** Picks up runs of other processes (a `warden backup` from cron) in the metrics. */
 const REFRESH_MS = 60_000;
@@ -57,7 +56,7 @@ export class Agent {
 
   static async start(opts: AgentOptions): Promise<Agent> {
     const { config, log } = opts;
-    await mkdir(config.repositoryPath, { recursive: true, mode: 0o700 });
+    await storageOf(config.repositoryPath).makeFolder(config.repositoryPath);
     const catalog = new CatalogView(config.repositoryPath);
     const nextRun = (target: string, kind: RunKind) => scheduler.nextRun(target, kind);
     const metrics = new Metrics(config.targets, { repository: config.repositoryPath, nextRun });
@@ -132,7 +131,7 @@ export class Agent {
 
   private async refreshTarget(target: string): Promise<void> {
     const history = await this.catalog.history(target);
-    this.metrics.updateTarget(target, history, await dirBytes(targetDir(this.opts.config.repositoryPath, target)));
+    this.metrics.updateTarget(target, history, await storageOf(this.opts.config.repositoryPath).usage(targetDir(this.opts.config.repositoryPath, target)));
   }
 
   private async refreshAll(): Promise<void> {

@@ -1,11 +1,11 @@
 // Prometheus metrics, as contract/metrics.ts names and describes them. Every
 // configured target has its series from the first scrape: a target that never succeeded shows
 // last_success_timestamp_seconds 0 and last_run_success 0, so alert rules see it.
-import { statfs } from 'node:fs/promises';
 import client from 'prom-client';
 import type { Manifest, RunStatus } from '../contract/manifest.js';
 import { FAILURE_CLASSES } from '../contract/classes.js';
 import { METRICS, type MetricSpec } from '../contract/metrics.js';
+import { storageOf } from '../storage/index.js';
 import { type TargetConfig, VERIFY_LEVELS } from '../config/schema.js';
 import type { RunKind } from '../catalog/events.js';
 import { lastVerifiedAt, type TargetHistory } from '../catalog/summaries.js';
@@ -70,8 +70,8 @@ export class Metrics {
     new client.Gauge({
       ...this.described(METRICS.freeBytes),
       async collect() {
-        const s = await statfs(sources.repository).catch(() => null);
-        if (s) this.set(s.bavail * s.bsize);
+        const free = await storageOf(sources.repository).freeBytes(sources.repository).catch(() => null);
+        if (free !== null) this.set(free);
       },
     });
     for (const { name: target, rpo } of targets) {

@@ -1,9 +1,7 @@
 // `checksum` level, before any byte is read: the manifest describes a finished run whose files are
 // all there, at the sizes it recorded, with nothing left over from an unfinished write.
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { storageOf } from '../storage/index.js';
 import type { Manifest, ManifestFile } from '../contract/manifest.js';
-import { PARTIAL_SUFFIX } from '../catalog/paths.js';
 import { problem, type VerifyProblem } from './problems.js';
 
 export interface Completeness {
@@ -40,19 +38,24 @@ function manifestProblems(m: Manifest): VerifyProblem[] {
 
 export async function completeness(dir: string, manifest: Manifest): Promise<Completeness> {
   const problems = manifestProblems(manifest);
+  const storage = storageOf(dir);
   const readable: ManifestFile[] = [];
   for (const file of manifest.files) {
-    let size: number;
+    let size: number | null;
     try {
-      size = (await stat(path.join(dir, file.name))).size;
+      size = await storage.size(storage.join(dir, file.name));
     } catch (err) {
-      problems.push(problem('missing-file', `${file.name} is listed in the manifest but ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as NodeJS.ErrnoException).code})`}`));
+      problems.push(problem('missing-file', `${file.name} is listed in the manifest but cannot be read (${(err as NodeJS.ErrnoException).code})`));
+      continue;
+    }
+    if (size === null) {
+      problems.push(problem('missing-file', `${file.name} is listed in the manifest but does not exist`));
       continue;
     }
     if (size !== file.bytes) problems.push(problem('size', `${file.name} is ${size} bytes; the manifest says ${file.bytes}`));
     readable.push(file);
   }
-  const leftovers = (await readdir(dir)).filter((name) => name.endsWith(PARTIAL_SUFFIX));
+  const leftovers = await storage.unfinished(dir);
   for (const name of leftovers) problems.push(problem('manifest', `unexpected ${name}: a write that never finished`));
   return { problems, readable };
 }

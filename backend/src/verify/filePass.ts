@@ -3,13 +3,12 @@
 // reports what the backup's scanner counted). Memory stays constant whatever the file size.
 // The SQL is not hashed again: the stored sha256 proves the file, and zstd's and gzip's own
 // content checksums prove what it decompresses to; hashing would cost a fifth of the time.
-import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Compression } from '../config/schema.js';
 import type { Catalog, GrammarProblem, ValidatorOptions } from '../dumpfile/grammar.js';
 import type { ScanSummary } from '../dumpfile/scanner.js';
-import { hashPath } from '../dumpfile/hash.js';
+import { storageOf } from '../storage/index.js';
 import { HashTap } from '../dumpfile/stream.js';
 import { createDecompressor } from '../dumpfile/decompress.js';
 import { GrammarSink } from '../dumpfile/grammarTap.js';
@@ -80,13 +79,13 @@ function describe(err: unknown): string {
 export async function passFile(file: string, compression: Compression, parse: boolean, signal?: AbortSignal, grammar: ValidatorOptions = {}): Promise<FilePass> {
   if (!parse) {
     try {
-      return { ...(await hashPath(file, signal)), sql: null, readError: null, decompressError: null };
+      return { ...(await storageOf(file).digest(file, signal)), sql: null, readError: null, decompressError: null };
     } catch (err) {
       return { bytes: 0, sha256: '', sql: null, readError: describe(err), decompressError: null };
     }
   }
 
-  const reader = createReadStream(file, { highWaterMark: CHUNK, signal });
+  const reader = storageOf(file).read(file, { highWaterMark: CHUNK, signal });
   let readError: string | null = null;
   reader.on('error', (err) => (readError ??= describe(err)));
 

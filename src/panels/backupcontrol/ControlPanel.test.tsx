@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { toJsonData } from '../../api/settings';
+import { toJsonData } from '../../shared/api/settings';
 import { agentError, agentPath, mockBackendSrv, ok } from '../../test/backendSrv';
 import { AGENT, failingTarget, target } from '../../test/fixtures';
 import { panelProps } from '../../test/panel';

@@ -2,10 +2,10 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { Text, useStyles2 } from '@grafana/ui';
 import type { VerifyLevel } from '../../../backend/src/contract/index.js';
-import { TargetStateBadge } from '../../components/Badges/Badges';
-import { BackUpNowButton } from '../../components/BackUpNowButton/BackUpNowButton';
-import { RunProgress } from '../../components/RunProgress/RunProgress';
-import { VerifyControls } from '../../components/VerifyControls/VerifyControls';
+import { TargetStateBadge } from '../../shared/components/Badges';
+import { BackUpNowButton } from '../../features/targets/BackUpNowButton';
+import { RunProgress } from '../../features/targets/RunProgress';
+import { VerifyControls } from '../../features/backups/VerifyControls';
 import type { AgentPanelOptions } from '../options';
 import { PanelTargets, targetRowStyles } from '../PanelTargets';
 

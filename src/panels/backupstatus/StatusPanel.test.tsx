@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { toJsonData } from '../../api/settings';
+import { toJsonData } from '../../shared/api/settings';
 import { agentPath, mockBackendSrv, network, ok } from '../../test/backendSrv';
 import { AGENT, failingTarget, target } from '../../test/fixtures';
 import { panelProps } from '../../test/panel';

@@ -1,8 +1,8 @@
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { Text, TextLink, useStyles2 } from '@grafana/ui';
-import { TargetStateBadge } from '../../components/Badges/Badges';
-import { Freshness } from '../../components/Freshness/Freshness';
-import { RunProgress } from '../../components/RunProgress/RunProgress';
+import { TargetStateBadge } from '../../shared/components/Badges';
+import { Freshness } from '../../features/targets/Freshness';
+import { RunProgress } from '../../features/targets/RunProgress';
 import { appUrl, ROUTES } from '../../constants';
 import type { AgentPanelOptions } from '../options';
 import { PanelTargets, targetRowStyles } from '../PanelTargets';

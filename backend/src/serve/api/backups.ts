@@ -1,11 +1,11 @@
 // /api/v1/backups: the catalog (list, one manifest, its log), verification and deletion.
-import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import { findBackup } from '../../catalog/find.js';
 import { RUN_STATUSES } from '../../contract/manifest.js';
 import { LOG_FILE, MANIFEST_FILE } from '../../catalog/paths.js';
-import { readManifest, readRunFile } from '../../catalog/store.js';
+import { readManifest } from '../../catalog/store.js';
+import { storageOf } from '../../storage/index.js';
 import { TARGET_NAME, VERIFY_LEVELS } from '../../config/schema.js';
 import { deleteRun, deletionBlocker } from '../../expire/index.js';
 import { toSummary } from '../../catalog/summaries.js';
@@ -29,7 +29,8 @@ const verifyBody = z.strictObject({ level: z.enum(VERIFY_LEVELS) });
 /** Reads a file of a run folder; a missing one, or a symbolic link (never served), is a 404, never a 500. */
 async function serveRunFile(dir: string, name: string, what: string): Promise<string> {
   try {
-    return await readRunFile(path.join(dir, name));
+    const storage = storageOf(dir);
+    return await storage.readText(storage.join(dir, name));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ELOOP') throw new HttpError('not_found', `${what} not found`);

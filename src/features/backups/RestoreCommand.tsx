@@ -1,0 +1,60 @@
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Alert, ClipboardButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import { CONFIG_PLACEHOLDER, DATABASE_PLACEHOLDER, restoreCommandLine } from './shell';
+
+interface Props {
+  id: string;
+  target: string;
+  databases: string[];
+  /** The agent's configuration file (GET /api/v1/agent); null when it could not be had. */
+  configFile: string | null;
+}
+
+/** Control and format characters (bidi overrides, zero-width) can make a line read otherwise than it runs. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
+/** The CLI command that restores this backup, one per database, ready to copy. */
+export function RestoreCommand({ id, target, databases, configFile }: Props) {
+  const styles = useStyles2(getStyles);
+  const commands = (databases.length ? databases : [null]).map((database) => restoreCommandLine({ id, target, database, configFile }));
+  const placeholders = [configFile === null && CONFIG_PLACEHOLDER, databases.length === 0 && DATABASE_PLACEHOLDER].filter(Boolean);
+  const odd = databases.filter((db) => INVISIBLE.test(db));
+  return (
+    <Stack direction="column" gap={1}>
+      {commands.map((command, i) => (
+        <Stack key={i} direction="row" gap={1} alignItems="center">
+          <code className={styles.command} data-testid="restore-command">
+            {command}
+          </code>
+          <ClipboardButton size="sm" icon="copy" variant="secondary" getText={() => command} aria-label={`Copy: ${command}`}>
+            Copy
+          </ClipboardButton>
+        </Stack>
+      ))}
+      {placeholders.length > 0 && (
+        <Text color="secondary" variant="bodySmall">
+          Replace the placeholder {placeholders.join(' and ')} before running it
+          {configFile === null && ': this agent did not say where its configuration file is (it may be older than the plugin)'}.
+        </Text>
+      )}
+      {odd.length > 0 && (
+        <Alert severity="warning" title="Check the command before running it">
+          The name of {odd.length === 1 ? 'a database' : 'some databases'} contains invisible or control characters; the
+          command is quoted, but it may not read as it runs.
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  command: css({
+    padding: theme.spacing(0.5, 1),
+    background: theme.colors.background.secondary,
+    borderRadius: theme.shape.radius.default,
+    wordBreak: 'break-all',
+    // A newline inside a quoted name is shown where the shell will see it.
+    whiteSpace: 'pre-wrap',
+  }),
+});

@@ -239,6 +239,14 @@ describe('any evidence, including a good run', () => {
     expect(classify({ tool: 'mydumper (0.16.7)', exitCode: 1, stderr }).class).toBe('config');
   });
 
+  it("reads mydumper's CRITICAL lines on stdout even when a wrapper exited 0", () => {
+    // mydumper … 2>&1 | tee log, without pipefail: the error is in the output, the status is tee's.
+    const stdoutTail = "\n** (mydumper:28840): CRITICAL **: 07:09:41.678: Error connecting to database: Access denied for user 'bk'@'localhost' (using password: YES)\n";
+    expect(classify({ tool: 'mydumper', exitCode: 0, signal: null, stderr: '', stdoutTail }).class).toBe('auth');
+    // Its progress messages on stdout are no error.
+    expect(classify({ tool: 'mydumper', exitCode: 0, signal: null, stderr: '', stdoutTail: '** Message: 03:17:14.625: Thread 1 shutting down' }).class).toBe('none');
+  });
+
   it('takes a note as the cause only when the run failed and nothing else says why', () => {
     const note = '2026-02-03T02:00:11.665886-00:00 0 [Note] [MY-011825] [Xtrabackup] Unable to obtain lock. Please try again later.';
     expect(classify({ tool: 'xtrabackup', exitCode: 1, stderr: note }).class).toBe('lock_timeout');

@@ -82,10 +82,13 @@ function completeness(e: FailureEvidence, tool: ToolId): boolean | undefined {
 
 /**
  * mysqlcheck reports on stdout, and mydumper 0.10 and myloader print option errors there: for
- * those, stdout lines are read as if they were stderr.
+ * those, stdout lines are read as if they were stderr. So are mydumper's CRITICAL lines wherever
+ * they went: a wrapper (`mydumper … 2>&1 | tee log`) can end with exit 0 around them.
  */
+const GLIB_CRITICAL = /^\*\* \(\w+:\d+\): CRITICAL \*\*/m;
+
 function reportText(e: FailureEvidence, tool: ToolId): string | undefined {
-  const stdoutSpeaks = tool.family === 'check' || (tool.family === 'mydumper' && e.exitCode !== 0);
+  const stdoutSpeaks = tool.family === 'check' || (tool.family === 'mydumper' && (e.exitCode !== 0 || GLIB_CRITICAL.test(e.stdoutTail ?? '')));
   if (stdoutSpeaks && e.stdoutTail) return [e.stderr ?? '', e.stdoutTail].join('\n');
   // The client prints the server's warnings (--show-warnings) on stdout, among query results.
   const warnings = tool.family === 'client' ? (e.stdoutTail?.match(/^(?:Warning|Error) \(Code \d+\): .*$/gm) ?? []) : [];

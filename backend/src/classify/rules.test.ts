@@ -166,6 +166,8 @@ const CASES: Case[] = [
     evidence: mariadb(`mariadb-dump: Got error: 130: "Incorrect file format 'demo'" when using LOCK TABLES`) },
   { rule: 'corruption-crashed-table', flavor: 'mysql', hint: 'shop.orders',
     evidence: mysql(`mysqldump: Got error: 145: Table './shop/orders' is marked as crashed and should be repaired when using LOCK TABLES`) },
+  { rule: 'corruption-crashed-table', flavor: 'mariadb', // real: two scribbled InnoDB pages
+    evidence: mariadb('mariadb-dump: Error 1030: Got error 1877 "Unknown error 1877" from storage engine InnoDB when dumping table `items` at row: 0', 3) },
   { rule: 'corruption-crashed-table', flavor: 'mysql', hint: 'shop.orders',
     evidence: mysql(`mysqldump: Error: 'Table './shop/orders' is marked as crashed and should be repaired' when using LOCK TABLES`) },
   { rule: 'corruption-broken-table', flavor: 'mydumper', hint: 'shop.sessions', // real: a warning, and exit 0
@@ -248,6 +250,8 @@ const CASES: Case[] = [
     evidence: mysql('Usage: mysqldump [OPTIONS] database [tables]\nOR     mysqldump [OPTIONS] --databases [OPTIONS] DB1 [DB2 DB3...]\nFor more options, use mysqldump --help', 1) },
   { rule: 'output-path', flavor: 'mariadb', hint: '/nonexist/x.sql', // real (-r into a missing directory)
     evidence: mariadb(`mariadb-dump: Can't create/write to file '/nonexist/x.sql' (Errcode: 2 "No such file or directory")`, 2) },
+  { rule: 'output-path', flavor: 'mariadb', hint: '/var/backups/shop-2019.sql', // real: the client's `source` of a missing file
+    evidence: { tool: 'mariadb', exitCode: 1, signal: null, stderr: "ERROR at line 1: Failed to open file '/var/backups/shop-2019.sql', error: 2" } },
   { rule: 'output-path', flavor: 'mysql', hint: '/backups/shop.sql',
     evidence: mysql(`mysqldump: Can't create/write to file '/backups/shop.sql' (OS errno 13 - Permission denied)`, 2) },
   { rule: 'tool-server-mismatch', flavor: 'mysql', hint: 'mysqldump for MySQL', // 8.0 mysqldump against MySQL 8.4
@@ -291,6 +295,8 @@ const CASES: Case[] = [
     evidence: mysql(`mysqldump: [ERROR] mysqldump: option '--where' requires an argument.`, 1) },
   { rule: 'defaults-file', flavor: 'mariadb', hint: '/etc/warden/backup.cnf', // real wording
     evidence: mariadb('Could not open required defaults file: /etc/warden/backup.cnf\nFatal error in defaults handling. Program aborted', 1) },
+  { rule: 'defaults-file', flavor: 'mydumper', hint: '/etc/warden/mydumper.cnf', // mydumper 0.16 (src/common.c)
+    evidence: mydumper('\n** (mydumper:40150): CRITICAL **: 02:00:00.004: Default file /etc/warden/mydumper.cnf not found') },
   { rule: 'defaults-file', flavor: 'mysql', hint: '/etc/warden/backup.cnf',
     evidence: mysql(
       'mysqldump: [ERROR] Found option without preceding group in config file /etc/warden/backup.cnf at line 1.\nmysqldump: [ERROR] Fatal error in defaults handling. Program aborted!',

@@ -257,6 +257,8 @@ export const RULES: readonly Rule[] = [
     patterns: [/Table '(?<table>[^']+)' is marked as crashed/, /Incorrect key file for table '(?<table>[^']+)'/,
       /Index for table '(?<table>[^']+)' is corrupt/, /Old key file for table '(?<table>[^']+)'/, /Incorrect file format '(?<table>[^']+)'/,
       /Table (?:is|was marked as) crashed/, /(?:Index|Table|Record) file is (?:crashed|corrupted)/,
+      // the engine's own code inside error 1030 (InnoDB reports a corrupt page as 1877)
+      /Got error (?:126|127|130|144|145|1877)\b[^\n]* from storage engine/,
       // mysqlcheck / CHECK TABLE, as the check tools print it on stdout
       /^error\s*:\s*(?:Corrupt|Size of (?:datafile|keyfile) is)/,
       /Incorrect information in file: '(?<table>[^']+)'/, /Table (?<table>\S+) is corrupted\. Please drop the table/],
@@ -345,6 +347,8 @@ export const RULES: readonly Rule[] = [
   { id: 'output-path', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/Can't (?:create\/write to file|create file|create directory|change dir to|get stat of|read dir of|open file:?|find file:?) '?(?<path>[^'(]+?)'? \((?:Errcode|OS errno|errno):? (?:2|13|17|20|21|30)\b/,
       /File '(?<path>[^']+)' not found \((?:Errcode|OS errno|errno):? (?:2|13|20)\b/,
+      // the client's `source` of a file
+      /Failed to open file '(?<path>[^']+)', error: (?:2|13|20|21)\b/,
       /Unable to create [`'](?<path>[^'`]+)'?: (?:No such file or directory|Permission denied|Not a directory|Read-only file system)/,
       /cannot mkdir (?:2|13|20|30): (?<path>\S+)/,
       // a shell's redirection (`mysqldump shop > /missing/dir/shop.sql`)
@@ -398,7 +402,8 @@ export const RULES: readonly Rule[] = [
     hint: 'Fix the dump option {option|named in the log} in the target options or defaults file.' },
   { id: 'defaults-file', class: 'config', source: 'stderr', priority: PRIORITY.stderr,
     patterns: [/Could not open required defaults file: (?<file>\S+)/, /Found option without preceding group in config file:? (?<file>\S+)/,
-      /Wrong group definition in config file:? (?<file>\S+)/, /Fatal error in defaults handling/],
+      /Wrong group definition in config file:? (?<file>\S+)/, /Fatal error in defaults handling/,
+      /Default file (?<file>\S+) not found/],
     hint: 'Fix the defaults file {file|the dump tool reads} (missing, or not in [group] option=value form).' },
   { id: 'binlog-disabled', class: 'config', source: 'stderr', codes: [1381], priority: PRIORITY.stderr,
     patterns: [/You are not using binary logging/, /Binlogging on server not active/],

@@ -47,6 +47,8 @@ export interface BenchContext {
   readonly repoRoot: string;
   readonly sizeMb: number;
   readonly runs: number;
+  /** another built checkout of the project to compare with (`--against`), or null */
+  readonly against: string | null;
   /** this section's scratch folder, removed at the end of the run */
   readonly tmpDir: string;
   readonly dumpTool: DumpTool;
@@ -119,12 +121,13 @@ export class Bench {
     readonly runs: number,
     readonly tmpRoot: string,
     readonly dumpTool: DumpTool,
+    readonly against: string | null,
   ) {}
 
-  static async create(opts: { repoRoot: string; sizeMb: number; runs: number }): Promise<Bench> {
+  static async create(opts: { repoRoot: string; sizeMb: number; runs: number; against: string | null }): Promise<Bench> {
     const tmpRoot = await mkdtemp(path.join(os.tmpdir(), 'warden-bench-'));
     try {
-      return new Bench(opts.repoRoot, opts.sizeMb, opts.runs, tmpRoot, await findDumpTool());
+      return new Bench(opts.repoRoot, opts.sizeMb, opts.runs, tmpRoot, await findDumpTool(), opts.against);
     } catch (err) {
       await rm(tmpRoot, { recursive: true, force: true });
       throw err;
@@ -142,6 +145,7 @@ export class Bench {
       repoRoot: this.repoRoot,
       sizeMb: this.sizeMb,
       runs: this.runs,
+      against: this.against,
       tmpDir,
       dumpTool: this.dumpTool,
       log: (m) => this.log(`${section.name}: ${m}`),

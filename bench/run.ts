@@ -11,23 +11,27 @@ import { section as api } from './sections/api.js';
 import { section as backup } from './sections/backup.js';
 import { section as bundle } from './sections/bundle.js';
 import { section as pertable } from './sections/pertable.js';
+import { section as previous } from './sections/previous.js';
 import { section as scanner } from './sections/scanner.js';
 import { section as verify } from './sections/verify.js';
 
 /** Every section, in the order they run; add new ones here. */
-const SECTIONS: Section[] = [scanner, backup, pertable, api, verify, bundle];
+const SECTIONS: Section[] = [scanner, backup, pertable, api, verify, bundle, previous];
 
 const USAGE = `usage: npm run bench -- [--size-mb N] [--runs N] [--only ${SECTIONS.map((s) => s.name).join(',')}]
   --size-mb N   raw SQL size of the generated dataset (default 300)
   --runs N      runs of each variant (default 3)
-  --only LIST   comma-separated sections to run (default: all)`;
+  --only LIST   comma-separated sections to run (default: all)
+  --against DIR another built checkout of warden (npm ci done there) that section "previous"
+                compares with this one, side by side; without it that section is skipped`;
 
-function options(): { sizeMb: number; runs: number; sections: Section[] } {
+function options(): { sizeMb: number; runs: number; sections: Section[]; against: string | null } {
   const { values } = parseArgs({
     options: {
       'size-mb': { type: 'string', default: '300' },
       runs: { type: 'string', default: '3' },
       only: { type: 'string' },
+      against: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -41,16 +45,18 @@ function options(): { sizeMb: number; runs: number; sections: Section[] } {
   const names = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = names?.filter((n) => !SECTIONS.some((s) => s.name === n)) ?? [];
   if (unknown.length > 0) throw new UsageError(`unknown section(s): ${unknown.join(', ')}`);
-  return { sizeMb, runs, sections: names ? SECTIONS.filter((s) => names.includes(s.name)) : SECTIONS };
+  const against = values.against ? path.resolve(values.against) : null;
+  const chosen = names ? SECTIONS.filter((s) => names.includes(s.name)) : SECTIONS.filter((s) => s !== previous || against !== null);
+  return { sizeMb, runs, sections: chosen, against };
 }
 
 class UsageError extends Error {}
 
 async function main(): Promise<number> {
-  const { sizeMb, runs, sections } = options();
+  const { sizeMb, runs, sections, against } = options();
   const repoRoot = path.resolve(import.meta.dirname, '..');
   const resultsFile = path.join(import.meta.dirname, 'RESULTS.md');
-  const bench = await Bench.create({ repoRoot, sizeMb, runs });
+  const bench = await Bench.create({ repoRoot, sizeMb, runs, against });
   // On Ctrl-C or kill: exit, so that the exit hooks kill the server and the running commands; then
   // remove the scratch folder.
   process.once('exit', () => rmSync(bench.tmpRoot, { recursive: true, force: true }));

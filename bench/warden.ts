@@ -63,13 +63,19 @@ export async function writeWardenConfig(
   return { file, target };
 }
 
-/** One `warden backup --json` (node's start-up included); the backup is deleted afterwards to keep disk use flat. */
-export async function runWardenBackup(ctx: BenchContext, config: WardenConfig): Promise<WardenBackup> {
-  const cli = path.join(ctx.repoRoot, 'backend', 'bin', 'warden.js');
+/** The `warden` command of a checkout (this one unless another is named). */
+export const wardenCli = (root: string) => path.join(root, 'backend', 'bin', 'warden.js');
+
+/**
+ * One `warden backup --json` (node's start-up included) of the checkout at `root`; the backup is
+ * deleted afterwards to keep disk use flat, unless `keep`.
+ */
+export async function runWardenBackup(ctx: BenchContext, config: WardenConfig, root = ctx.repoRoot, keep = false): Promise<WardenBackup> {
+  const cli = wardenCli(root);
   const m = await measureNode([cli, 'backup', '--config', config.file, '--target', config.target, '--json'], { cwd: ctx.repoRoot });
   const out = JSON.parse(m.stdout) as WardenSummary;
   if (!out.ok) throw new Error(`warden backup failed: [${out.error?.class}] ${out.error?.message}`);
   const manifest = JSON.parse(await readFile(path.join(out.dir, 'manifest.json'), 'utf8')) as { options: string[] };
-  await rm(out.dir, { recursive: true, force: true });
+  if (!keep) await rm(out.dir, { recursive: true, force: true });
   return { measurement: m, summary: out, options: manifest.options };
 }

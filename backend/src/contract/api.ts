@@ -3,8 +3,8 @@
 // bundle carries no zod.
 import { z } from 'zod';
 import { SEVERITIES } from './classes.js';
-import { failureSchema, runClassSchema, verificationSchema, verifyProblemSchema } from './manifest.js';
-import { BACKUP_METHODS, COMPRESSIONS, RUN_KINDS, RUN_STATUSES, TARGET_STATES, VERIFY_LEVELS } from './vocabulary.js';
+import { manifestSchema, runClassSchema, verificationSchema, verifyProblemSchema } from './manifest.js';
+import { BACKUP_METHODS, RUN_KINDS, RUN_STATUSES, TARGET_STATES, VERIFY_LEVELS } from './vocabulary.js';
 
 export const progressSchema = z.strictObject({
   rawBytes: z.number(),
@@ -19,25 +19,27 @@ export type Progress = z.infer<typeof progressSchema>;
 export const verificationSummarySchema = z.strictObject(verificationSchema.omit({ durationSeconds: true }).shape);
 export type VerificationSummary = z.infer<typeof verificationSummarySchema>;
 
-/** One run as GET /api/v1/backups lists it. */
+/** One run as GET /api/v1/backups lists it: the manifest's own fields, and counts in place of lists. */
 export const backupSummarySchema = z.strictObject({
-  id: z.string(),
-  target: z.string(),
-  status: z.enum(RUN_STATUSES),
-  class: runClassSchema,
-  method: z.enum(BACKUP_METHODS),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  durationSeconds: z.number().nullable(),
-  bytes: z.number(),
-  rawBytes: z.number(),
-  rows: z.number(),
-  tables: z.number(),
-  compression: z.enum(COMPRESSIONS),
+  ...manifestSchema.pick({
+    id: true,
+    target: true,
+    status: true,
+    class: true,
+    method: true,
+    startedAt: true,
+    finishedAt: true,
+    durationSeconds: true,
+    bytes: true,
+    rawBytes: true,
+    rows: true,
+    compression: true,
+    error: true,
+  }).shape,
+  tables: z.number().int(),
   /** the endpoint the backup came from (a replica after fail-over) */
   server: z.string(),
   verification: verificationSummarySchema.nullable(),
-  error: failureSchema.nullable(),
   attempts: z.number().int(),
 });
 export type BackupSummary = z.infer<typeof backupSummarySchema>;

@@ -58,3 +58,48 @@ describe('names that read like options of the dump tool', () => {
     expect(existsSync(trap)).toBe(false);
   });
 });
+
+describe('a database name with a dot', () => {
+  it('is backed up table by table, and restored and verified with every row counted', async () => {
+    const s = getServer();
+    // MariaDB allows it: a tenant with CREATE on `app%`.* can make one.
+    await s.exec('CREATE DATABASE `app.v2`; USE `app.v2`; CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t SELECT seq FROM seq_1_to_100;');
+    try {
+      const ws = makeWorkspace([targetFor(s, 'dotted', { databases: ['app.v2'], method: 'per-table', parallel: 1 })]);
+      const r = await runWarden(['backup', '--config', ws.config, '--target', 'dotted', '--json']);
+      expect(r.json.status, JSON.stringify(r.json.error)).toBe('success');
+      expect(rowsOf(r.json.tables, 'app.v2.t')).toBe(100);
+      const restored = await runWarden(['restore', r.json.dir, '--config', ws.config, '--target', 'dotted', '--database', 'dotted_copy', '--json']);
+      expect(restored.json.ok, JSON.stringify(restored.json)).toBe(true);
+      expect(restored.json.tables).toEqual([expect.objectContaining({ name: 'app.v2.t', restoredAs: 'dotted_copy.t', rows: 100, ok: true })]);
+      const v = await runWarden(['verify', r.json.dir, '--config', ws.config, '--level', 'restore', '--json']);
+      expect(v.json.ok, JSON.stringify(v.json)).toBe(true);
+    } finally {
+      await s.query('DROP DATABASE IF EXISTS `app.v2`');
+      await s.query('DROP DATABASE IF EXISTS dotted_copy');
+    }
+  });
+});
+
+describe('a trigger whose body holds a comment', () => {
+  it('makes a dump no server can load: the backup is not reported good, and the grammar check says where', async () => {
+    const s = getServer();
+    await s.exec('CREATE DATABASE trig; USE trig; CREATE TABLE t (id INT); CREATE TABLE audit (id INT);');
+    // Created as an application would (mysql2 keeps the comment; the mariadb client strips it).
+    const conn = await mysql.createConnection({ host: '127.0.0.1', port: s.port, user: 'root', database: 'trig' });
+    await conn.query('CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW INSERT INTO audit VALUES (NEW.id /* copy the id */)');
+    await conn.end();
+    try {
+      const ws = makeWorkspace([targetFor(s, 'trig', { databases: ['trig'], verifyAfterBackup: 'parse' })]);
+      const r = await runWarden(['backup', '--config', ws.config, '--target', 'trig', '--json']);
+      expect(r.code).toBe(1);
+      expect(r.json).toMatchObject({ status: 'failed', class: 'verification' });
+      expect(r.json.error.message).toMatch(/grammar: .*executable comment too/);
+      const v = await runWarden(['verify', r.json.dir, '--level', 'parse', '--json']);
+      expect(v.json.ok).toBe(false);
+      expect(v.json.problems.find((p: { kind: string }) => p.kind === 'grammar')).toMatchObject({ detail: expect.stringMatching(/byte \d+.*comments do not nest/) });
+    } finally {
+      await s.query('DROP DATABASE trig');
+    }
+  });
+});

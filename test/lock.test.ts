@@ -44,4 +44,17 @@ describe('the target lock', () => {
     const fresh = foreignLock(0);
     await expect(lockTarget(fresh.dir, 'shop', storage)).rejects.toBeInstanceOf(TargetBusyError);
   });
+
+  it("is seen as held, before anything is deleted, when its holder's clock is behind", async () => {
+    const holder = foreignLock(60_000);
+    const timer = setInterval(holder.refresh, STALE_MS / 3);
+    try {
+      expect(await storage.isLocked(holder.dir)).toBe(false); // at a glance, by this host's clock
+      expect(await storage.isLocked(holder.dir, { observe: true })).toBe(true);
+    } finally {
+      clearInterval(timer);
+    }
+    const abandoned = foreignLock(60_000);
+    expect(await storage.isLocked(abandoned.dir, { observe: true })).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 // Retention: `warden expire` over repositories of fake-but-valid runs with chosen dates, the
 // disk_full path (pruneForSpace), and real backups expired by the CLI and after each run of `warden serve`.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lockTarget } from '../backend/src/catalog/lock.js';
@@ -80,6 +80,35 @@ describe('warden expire', () => {
     expect((await request(s, 'DELETE', `/api/v1/backups/${future[0]!.id}`)).status).toBe(200);
     await s.stop();
   });
+
+  it("never deletes the running backup of an agent whose clock is behind, by retention or by hand", async () => {
+    const ws = makeWorkspace([fakeTarget('shop')], { retention: { keepLast: 1 } });
+    const now = Date.now();
+    fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 3 * H) });
+    fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 2 * H) });
+    // Another host runs a backup; its clock is two minutes behind, so its lock looks abandoned here.
+    const running = fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 4 * H), status: 'running' });
+    const lock = path.join(ws.repository, 'shop', '.lock');
+    mkdirSync(lock);
+    const refresh = () => {
+      const theirs = new Date(Date.now() - 120_000);
+      utimesSync(lock, theirs, theirs);
+    };
+    refresh();
+    const timer = setInterval(refresh, 5_000);
+    try {
+      const out = await expire(ws.config);
+      expect(out.targets[0].kept.find((k: { id: string }) => k.id === running.id)?.reasons).toContain('live');
+      expect(existsSync(running.dir)).toBe(true);
+      const s = await serve(ws.config);
+      const del = await request(s, 'DELETE', `/api/v1/backups/${running.id}`);
+      await s.stop();
+      expect(del.status).toBe(409);
+      expect(existsSync(running.dir)).toBe(true);
+    } finally {
+      clearInterval(timer);
+    }
+  }, 60_000);
 
   it('never deletes the newest verified backup, keeps failures newer than the newest success, and reports freed space; --dry-run deletes nothing', async () => {
     const ws = makeWorkspace([fakeTarget('shop')], { retention: { keepLast: 2 } });

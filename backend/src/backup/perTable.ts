@@ -18,6 +18,7 @@ import { dumpToFile } from './dumpToFile.js';
 import { dumpEvidence, summarize } from './evidence.js';
 import { SectionBoundaries, TableDemux, type Section, writeChunk } from './demux.js';
 import { FileSink } from './sink.js';
+import { splitTableName } from '../catalog/names.js';
 import { storageOf } from '../storage/index.js';
 import { ScanTap } from '../dumpfile/stream.js';
 import { failureOf } from '../classify/failure.js';
@@ -126,7 +127,7 @@ export async function runPerTable(ctx: DumpContext): Promise<DumpAttemptResult> 
   const schemaName = `schema.sql${EXT[target.compression]}`;
   let objects = manifest.objects;
   if (!(await fileIntact(ctx.dir, files.get(schemaName)))) {
-    const names = entries.map((e) => e.name.slice(e.name.indexOf('.') + 1));
+    const names = entries.map((e) => splitTableName(e.name, server.databases)[1]);
     const r = await dumpToFile(ctx, { kind: 'schema' }, schemaName, 'schema', undefined, undefined, (o) => onlyTableErrors(o, names) !== null);
     manifest.options = r.args;
     if (!r.file) return fail(r.evidence!, `schema: ${r.message}`, r.outcome.stopReason);
@@ -145,7 +146,7 @@ export async function runPerTable(ctx: DumpContext): Promise<DumpAttemptResult> 
   const sizes = new Map(server.tables.map((t) => [t.name, t.dataBytes]));
   const byDb = new Map<string, TableEntry[]>();
   for (const e of pending) {
-    const db = e.name.slice(0, e.name.indexOf('.'));
+    const [db] = splitTableName(e.name, server.databases);
     byDb.set(db, [...(byDb.get(db) ?? []), e]);
   }
   const groups = [...byDb].flatMap(([db, list]) =>

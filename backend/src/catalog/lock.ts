@@ -19,7 +19,10 @@ export async function lockTarget(targetDirectory: string, target: string, storag
   }
 }
 
-/** Whether a live run (of this or another process) holds the target's lock. */
-export function isTargetLocked(targetDirectory: string): Promise<boolean> {
-  return storageOf(targetDirectory).isLocked(targetDirectory);
+/**
+ * Whether a live run (of this or another process, maybe on another host) holds the target's lock;
+ * `observe` before deleting anything on the strength of the answer (storage/types.ts).
+ */
+export function isTargetLocked(targetDirectory: string, opts: { observe?: boolean } = {}): Promise<boolean> {
+  return storageOf(targetDirectory).isLocked(targetDirectory, opts);
 }

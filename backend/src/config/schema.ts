@@ -17,7 +17,9 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environ
 const hostName = z
   .string()
   .refine((h) => /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?$/.test(h) || isIP(h.replace(/^\[(.*)\]$/, '$1')) !== 0, 'must be a host name or IP address, without a port');
-const identifier = z.string().min(1).max(64).regex(/^[^`/\\.\0]+$/, 'must be a plain database name');
+// Dots are allowed: MariaDB and MySQL take `app.v2` as a database name (catalog/names.ts splits
+// `db.table` names accordingly).
+const identifier = z.string().min(1).max(64).regex(/^[^`/\\\0]+$/, 'must be a plain database name (no backquote, slash, backslash or NUL)');
 
 /** A duration: seconds as a number, or a string like `90s`, `30m`, `26h`, `7d`, `2w`; parsed to seconds. */
 const duration = z.union([z.number().positive(), z.string()]).transform((v, ctx) => {

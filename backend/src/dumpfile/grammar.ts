@@ -388,6 +388,13 @@ export class DumpValidator {
       const star = slash > i ? buf[slash - 1] === STAR : this.prevStar;
       if (star) {
         this.inside = In.Nothing;
+        // The server does not nest comments: inside `/*!50003 … */` this `*/` ends the executable
+        // comment too, and what follows is read as SQL. mariadb-dump wraps triggers and events so,
+        // and a body comment cuts them (the restore fails with 1064).
+        if (this.execOpen) {
+          this.execOpen = false;
+          this.fail(this.base + slash - 1, 'a comment that ends before the executable comment around it', 'its "*/", which ends the executable comment too (comments do not nest): the server reads the rest of the object as SQL');
+        }
         return slash + 1;
       }
       // Comments do not nest: a `/*` inside one is a comment cut short or run together with the next.

@@ -48,7 +48,7 @@ export async function deletionBlocker(config: LoadedConfig, target: string, id: 
   const { entries } = await listBackups(config.repositoryPath, target);
   const run = entries.find((e) => e.manifest.id === id);
   if (inUse.has(id)) return `backup ${id} is in use by a running verification`;
-  if (run?.manifest.status === 'running' && (await isTargetLocked(targetDir(config.repositoryPath, target)))) {
+  if (run?.manifest.status === 'running' && (await isTargetLocked(targetDir(config.repositoryPath, target), { observe: true }))) {
     return `backup ${id} is running`;
   }
   const dated = entries.filter((e) => !isFutureDated(e.manifest.startedAt));
@@ -65,7 +65,8 @@ export async function deletionBlocker(config: LoadedConfig, target: string, id: 
 export async function expireTarget(config: LoadedConfig, target: TargetConfig, opts: ExpireOptions): Promise<ExpireResult> {
   const repository = config.repositoryPath;
   const { entries, unreadable } = await listBackups(repository, target.name);
-  const locked = await isTargetLocked(targetDir(repository, target.name));
+  // Only when a run says `running`: the observation of a lock that looks abandoned takes seconds.
+  const locked = entries.some((e) => e.manifest.status === 'running') && (await isTargetLocked(targetDir(repository, target.name), { observe: true }));
   const candidates: Candidate[] = entries.map(({ manifest: m }) => ({
     id: m.id,
     status: m.status,

@@ -9,7 +9,8 @@ import { LoadProgress, loadFile } from './load.js';
 import type { ObjectReport } from './rewrite.js';
 import { openConnection, query, quoteIdent, type ServerLogin } from '../mysql/login.js';
 import { restorePhases, runPhases } from './plan.js';
-import { expectedTables, inspectTables, splitName, type TableReport } from './tables.js';
+import { expectedTables, inspectTables, type TableReport } from './tables.js';
+import { splitTableName } from '../catalog/names.js';
 import { evidenceOf } from '../mysql/evidence.js';
 import { failureOf, VERIFICATION } from '../classify/failure.js';
 
@@ -70,7 +71,7 @@ export interface LoadBackupOptions {
 
 /** Loads the files of a backup in order (schema, data in parallel, post); null when all went in. */
 export async function loadBackup(o: LoadBackupOptions): Promise<Failure | null> {
-  const tables = new Set(o.manifest.tables.map((t) => t.name).filter((t) => o.databases.has(splitName(t)[0])));
+  const tables = new Set(o.manifest.tables.map((t) => t.name).filter((t) => o.databases.has(splitTableName(t, o.databases.keys())[0])));
   const only = o.databases.size === 1 ? [...o.databases.values()][0] : undefined;
   const progress = o.progress ?? new LoadProgress();
   const phases = restorePhases(o.manifest, tables);
@@ -83,7 +84,7 @@ export async function loadBackup(o: LoadBackupOptions): Promise<Failure | null> 
       login: o.login,
       databases: o.databases,
       // Once the schema is in, per-table files may name bare tables: start the client in their database.
-      defaultDatabase: file.role === 'data' && file.table ? o.databases.get(splitName(file.table)[0]) : file.role === 'post' ? only : undefined,
+      defaultDatabase: file.role === 'data' && file.table ? o.databases.get(splitTableName(file.table, o.databases.keys())[0]) : file.role === 'post' ? only : undefined,
       progress,
       signal: o.signal,
       backupDatabases: o.manifest.databases,

@@ -50,15 +50,20 @@ function skipQuoted(text: string, i: number): number {
 function words(text: string): { words: Word[]; dotAfter: Set<number> } {
   const out: Word[] = [];
   const dotAfter = new Set<number>();
+  // Only whitespace and comments since the last word: a dot now qualifies it (`shop /* x */ .t`).
+  let adjacent = false;
   let i = 0;
   const n = text.length;
   while (i < n) {
     const c = text[i]!;
-    if (c === "'" || c === '"') i = skipQuoted(text, i);
-    else if (c === '`') {
+    if (c === "'" || c === '"') {
+      i = skipQuoted(text, i);
+      adjacent = false;
+    } else if (c === '`') {
       const end = skipQuoted(text, i);
       out.push({ start: i, end, value: text.slice(i + 1, end - 1).replace(/``/g, '`'), quoted: true });
       i = end;
+      adjacent = true;
     } else if (c === '/' && text[i + 1] === '*') {
       const exec = /^\/\*M?!\d*/.exec(text.slice(i, i + 12));
       if (exec) i += exec[0].length;
@@ -75,8 +80,10 @@ function words(text: string): { words: Word[]; dotAfter: Set<number> } {
       while (j < n && WORD_CHAR.test(text[j]!)) j++;
       out.push({ start: i, end: j, value: text.slice(i, j), quoted: false });
       i = j;
+      adjacent = true;
     } else {
-      if (c === '.' && out.length > 0 && /^\s*$/.test(text.slice(out[out.length - 1]!.end, i))) dotAfter.add(out.length - 1);
+      if (c === '.' && adjacent) dotAfter.add(out.length - 1);
+      if (!/\s/.test(c)) adjacent = false;
       i++;
     }
   }

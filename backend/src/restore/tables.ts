@@ -1,6 +1,7 @@
 // What a restore put on the server, table by table: rows counted with COUNT(*), optionally
 // CHECK TABLE, compared with the manifest.
 import type mysql from 'mysql2/promise';
+import { splitTableName } from '../catalog/names.js';
 import type { Manifest } from '../contract/manifest.js';
 import { type ServerLogin, query, quoteIdent } from '../mysql/login.js';
 
@@ -17,12 +18,6 @@ export interface TableReport {
   ok: boolean;
 }
 
-/** `db.table` → [db, table] (database names never hold a dot here; table names may). */
-export function splitName(name: string): [string, string] {
-  const dot = name.indexOf('.');
-  return [name.slice(0, dot), name.slice(dot + 1)];
-}
-
 const NO_SUCH_TABLE = 1146;
 
 export async function inspectTables(
@@ -34,7 +29,7 @@ export async function inspectTables(
 ): Promise<TableReport[]> {
   const reports: TableReport[] = [];
   for (const t of tables) {
-    const [db, table] = splitName(t.name);
+    const [db, table] = splitTableName(t.name, databases.keys());
     const newDb = databases.get(db);
     if (newDb === undefined) continue;
     const ident = `${quoteIdent(newDb)}.${quoteIdent(table)}`;

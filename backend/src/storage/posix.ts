@@ -238,9 +238,10 @@ export class PosixStorage implements Storage {
     return lockfile.lock(folder, { ...options, update: Math.floor(this.staleMs / 3), retries: 0 });
   }
 
-  /** Whether a live holder has the lock; a stale lock is not held. */
-  isLocked(folder: string): Promise<boolean> {
-    return lockfile.check(folder, { ...lockOptions(folder), stale: this.staleMs });
+  async isLocked(folder: string, opts: { observe?: boolean } = {}): Promise<boolean> {
+    const options = { ...lockOptions(folder), stale: this.staleMs };
+    if (await lockfile.check(folder, options)) return true;
+    return opts.observe === true && refreshedByItsHolder(options.lockfilePath, this.staleMs);
   }
 
   async freeBytes(folder: string): Promise<number | null> {

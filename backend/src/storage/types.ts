@@ -74,7 +74,12 @@ export interface Storage {
   digest(file: string, signal?: AbortSignal): Promise<FileDigest>;
   /** Takes the folder's lock; rejects with code ELOCKED when a live holder has it. */
   lock(folder: string): Promise<() => Promise<void>>;
-  isLocked(folder: string): Promise<boolean>;
+  /**
+   * Whether a live holder has the lock. By default judged at once, by this host's clock; with
+   * `observe`, a lock that looks abandoned is watched for a refresh first (before deleting
+   * anything on its holder's behalf: its clock may be behind this one).
+   */
+  isLocked(folder: string, opts?: { observe?: boolean }): Promise<boolean>;
   /** Bytes the agent may still write there; null when the storage has no such limit to tell. */
   freeBytes(folder: string): Promise<number | null>;
 }

@@ -31,6 +31,7 @@ ${TRAILER}`;
 
 const manifest = (over: Partial<Manifest> = {}) =>
   ({
+    databases: ['shop'],
     tables: [
       { name: 'shop.a', rows: 2 },
       { name: 'shop.b', rows: 0 },

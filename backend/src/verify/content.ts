@@ -1,4 +1,5 @@
 // `parse` level: what the SQL of a backup holds, compared with what its manifest promises.
+import { splitTableName } from '../catalog/names.js';
 import type { Manifest, ManifestFile } from '../contract/manifest.js';
 import { hasTrailer } from '../dumpfile/stream.js';
 import { expectedTables } from '../restore/tables.js';
@@ -16,8 +17,8 @@ const OBJECT_KINDS = ['view', 'trigger', 'procedure', 'function', 'event'] as co
  * A per-table data file may be dumped without `USE`, so its INSERTs name the bare table: qualify
  * them with the database of the table the file holds.
  */
-function qualifier(file: ManifestFile): (name: string) => string {
-  const db = file.table?.includes('.') ? file.table.slice(0, file.table.indexOf('.')) : null;
+function qualifier(file: ManifestFile, databases: readonly string[]): (name: string) => string {
+  const db = file.table?.includes('.') ? splitTableName(file.table, databases)[0] : null;
   return (name) => (db !== null && !name.includes('.') ? `${db}.${name}` : name);
 }
 
@@ -50,7 +51,7 @@ export function contentProblems(manifest: Manifest, files: ScannedFile[]): Verif
   const created = new Set<string>();
   const objects = new Map<string, Set<string>>(OBJECT_KINDS.map((k) => [k, new Set<string>()]));
   for (const { file, sql } of files) {
-    const q = qualifier(file);
+    const q = qualifier(file, manifest.databases);
     for (const [name, n] of sql.scan.tables) rows.set(q(name), (rows.get(q(name)) ?? 0) + n);
     for (const name of sql.createdTables) created.add(q(name));
     for (const kind of OBJECT_KINDS) for (const name of sql.scan.objects[kind]) objects.get(kind)!.add(q(name));

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { Manifest, ManifestFile, Verification } from '../contract/manifest.js';
 import { LOG_FILE } from '../catalog/paths.js';
+import { splitTableName } from '../catalog/names.js';
 import { ManifestError, readManifest, writeManifest } from '../catalog/store.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { VerifyLevel } from '../config/schema.js';
@@ -72,8 +73,8 @@ function openLog(dir: string, bindings: Record<string, unknown>): { log: Logger;
 }
 
 /** The database of a per-table data file's table: its INSERTs name the bare table. */
-function databaseOf(file: ManifestFile): string | null {
-  return file.table?.includes('.') ? file.table.slice(0, file.table.indexOf('.')) : null;
+function databaseOf(file: ManifestFile, databases: readonly string[]): string | null {
+  return file.table?.includes('.') ? splitTableName(file.table, databases)[0] : null;
 }
 
 /** Compares one file's pass with the manifest's record of it. */
@@ -161,7 +162,7 @@ async function check(dir: string, manifest: Manifest, level: VerifyLevel, signal
   const schemaFirst = [readable.filter((f) => f.role === 'schema'), readable.filter((f) => f.role !== 'schema')];
   for (const group of schemaFirst) {
     await forEachLimit(group, FILE_CONCURRENCY, async (file) => {
-      const grammar = { catalog: new Map(catalog), database: databaseOf(file) };
+      const grammar = { catalog: new Map(catalog), database: databaseOf(file, manifest.databases) };
       const pass = await passFile(path.join(dir, file.name), manifest.compression, parse, signal, grammar);
       passes.set(file, pass);
       if (file.role === 'schema') for (const [name, shape] of pass.sql?.catalog ?? []) catalog.set(name, shape);

@@ -91,6 +91,9 @@ describe('a trigger whose body holds a comment', () => {
     await conn.end();
     try {
       const ws = makeWorkspace([targetFor(s, 'trig', { databases: ['trig'], verifyAfterBackup: 'parse' })]);
+      // The pre-flight names the object before a backup is spent on it.
+      const check = await runWarden(['check', '--config', ws.config, '--json']);
+      expect(check.json.targets[0].checks.find((c: { name: string }) => c.name === 'object-bodies')).toMatchObject({ status: 'WARN', detail: expect.stringContaining('trigger trig.tr') });
       const r = await runWarden(['backup', '--config', ws.config, '--target', 'trig', '--json']);
       expect(r.code).toBe(1);
       expect(r.json).toMatchObject({ status: 'failed', class: 'verification' });

@@ -51,6 +51,8 @@ export interface DumpAttemptResult {
 const BINLOG_RE = /(?:MASTER_LOG_FILE|SOURCE_LOG_FILE)='([^']+)',\s*(?:MASTER_LOG_POS|SOURCE_LOG_POS)=(\d+)/;
 const MARIADB_GTID_RE = /gtid_slave_pos='([^']*)'/i;
 const MYSQL_GTID_RE = /GTID_PURGED=(?:\/\*!\d+ '\+'\*\/ )?'([^']*)'/i;
+/** mysqldump --set-gtid-purged=COMMENTED: `/* SET @@GLOBAL.GTID_PURGED='+<set>';*\/` (client/mysqldump.cc). */
+const MYSQL_COMMENTED_GTID_RE = /^\s*SET @@GLOBAL\.GTID_PURGED='\+?([^']*)'/i;
 
 /** Reads the binlog coordinates the dump tool writes at the top of a dump (`--master-data=2`). */
 export function binlogCollector(server: ServerFacts): { events: ScanEvents; value: () => Manifest['binlog'] } {
@@ -63,7 +65,7 @@ export function binlogCollector(server: ServerFacts): { events: ScanEvents; valu
           binlog.file = pos[1]!;
           binlog.position = Number(pos[2]);
         }
-        const gtid = MARIADB_GTID_RE.exec(text);
+        const gtid = MARIADB_GTID_RE.exec(text) ?? MYSQL_COMMENTED_GTID_RE.exec(text);
         if (gtid) binlog.gtid = gtid[1]!;
       },
       statement(s) {

@@ -1,5 +1,6 @@
 import type { TargetConfig } from '../config/schema.js';
 import type { ServerEndpoint, ServerFacts } from '../mysql/server.js';
+import { coordinatesPlan, toolCompatArgs } from '../mysql/dialect.js';
 import type { DumpTool } from '../mysql/tool.js';
 
 /**
@@ -7,7 +8,8 @@ import type { DumpTool } from '../mysql/tool.js';
  * (no data, no triggers), one database's data for some tables, or the triggers (loaded last so
  * they do not fire while data loads).
  */
-export type DumpPart = { kind: 'full' } | { kind: 'schema' } | { kind: 'data'; database: string; tables: string[] } | { kind: 'post' };
+/** `full.coordinates`: whether the dump tool records the binlog coordinates (when it can ask this server). */
+export type DumpPart = { kind: 'full'; coordinates: boolean } | { kind: 'schema' } | { kind: 'data'; database: string; tables: string[] } | { kind: 'post' };
 
 /**
  * The dump tool's arguments. Credentials come from the defaults file (first argument, as the
@@ -21,7 +23,7 @@ export function buildDumpArgs(
   endpoint: ServerEndpoint,
   server: ServerFacts,
   defaultsFile: string,
-  part: DumpPart = { kind: 'full' },
+  part: DumpPart = { kind: 'full', coordinates: true },
 ): string[] {
   const args = [`--defaults-file=${defaultsFile}`];
   if (endpoint.socket) args.push(`--socket=${endpoint.socket}`, '--protocol=SOCKET');
@@ -29,15 +31,10 @@ export function buildDumpArgs(
   // One consistent InnoDB snapshot without locking writers; --quick streams rows instead of
   // buffering each table in the client.
   args.push('--single-transaction', '--quick', '--hex-blob', `--default-character-set=${target.characterSet}`, '--comments');
-  if (tool.flavor === 'mysql') {
-    // MySQL 8 asks for PROCESS to list tablespaces; logical backups do not need them.
-    args.push('--no-tablespaces');
-    // and its column statistics query fails against MariaDB.
-    if (server.flavor === 'mariadb') args.push('--column-statistics=0');
-  }
+  args.push(...toolCompatArgs(tool, server));
   switch (part.kind) {
     case 'full':
-      args.push('--routines', '--triggers', '--events', '--add-drop-table', '--extended-insert', ...binlogArgs(tool, server));
+      args.push('--routines', '--triggers', '--events', '--add-drop-table', '--extended-insert', ...(part.coordinates ? binlogArgs(tool, server) : []));
       args.push('--databases', '--', ...server.databases);
       break;
     case 'schema':
@@ -54,11 +51,12 @@ export function buildDumpArgs(
   return args;
 }
 
-/** Binlog coordinates as a comment at the top of the dump (point-in-time recovery starts there). */
+/**
+ * Binlog coordinates as a comment at the top of the dump (point-in-time recovery starts there),
+ * when the tool can ask this server for them.
+ */
 function binlogArgs(tool: DumpTool, server: ServerFacts): string[] {
   if (!server.logBin) return [];
-  const mysql8 = tool.flavor === 'mysql' && Number(tool.distribution.split('.')[0]) >= 8;
-  const args = [mysql8 ? '--source-data=2' : '--master-data=2'];
-  if (tool.flavor === 'mariadb' && server.flavor === 'mariadb') args.push('--gtid');
-  return args;
+  const plan = coordinatesPlan(tool, server);
+  return plan.by === 'tool' ? plan.args : [];
 }

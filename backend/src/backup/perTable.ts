@@ -6,17 +6,16 @@
 // global read lock (FLUSH TABLES WITH READ LOCK) while every process opens its snapshot, then
 // releases it: all tables come from one point in time, as with mydumper. Tables re-dumped by a
 // resume come from a later snapshot; the manifest says so in its warnings.
-import type mysql from 'mysql2/promise';
 import type { Manifest, ManifestFile } from '../contract/manifest.js';
 import type { FailureEvidence } from '../classify/types.js';
 import { buildDumpArgs } from './dumpArgs.js';
 import { writeDefaultsFile } from '../mysql/credentials.js';
-import { connect, rows } from '../mysql/server.js';
 import { type DumpAttemptResult, type DumpContext, NO_OBJECTS } from './context.js';
 import { type DumpProcessOutcome, runDumpProcess } from './dumpProcess.js';
 import { dumpToFile } from './dumpToFile.js';
 import { dumpEvidence, summarize } from './evidence.js';
 import { SectionBoundaries, TableDemux, type Section, writeChunk } from './demux.js';
+import { consistentStart } from './consistency.js';
 import { FileSink } from './sink.js';
 import { splitTableName } from '../catalog/names.js';
 import { storageOf } from '../storage/index.js';
@@ -26,7 +25,6 @@ import { failureOf } from '../classify/failure.js';
 type TableEntry = Manifest['tables'][number];
 
 const EXT = { zstd: '.zst', gzip: '.gz', none: '' } as const;
-const SNAPSHOT_WAIT_MS = 60_000;
 
 export function dataFileName(index: number, table: string, compression: keyof typeof EXT): string {
   const safe = table.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
@@ -331,56 +329,3 @@ export function onlyTableErrors(o: DumpProcessOutcome, tables: string[]): Map<st
   return others.length === 0 ? new Map([...attributed].map(([t, lines]) => [t, lines[0]!])) : null;
 }
 
-/**
- * Starts every dump process under one global read lock, one after the other: each is launched
- * once the one before has opened its snapshot (its transaction shows in INNODB_TRX) or finished.
- * Then the lock is released: writes were held only for that moment, and all processes saw the
- * same data. The binlog position is read under the lock.
- */
-async function consistentStart<T>(ctx: DumpContext, launchers: (() => Promise<T>)[]): Promise<{ outcomes: T[]; binlog: Manifest['binlog'] }> {
-  const conn: mysql.Connection = await connect(ctx.target, ctx.password, ctx.endpoint);
-  let locked = false;
-  const running: Promise<T>[] = [];
-  try {
-    await conn.query('SET SESSION lock_wait_timeout = 60');
-    await conn.query('FLUSH TABLES WITH READ LOCK');
-    locked = true;
-    let binlog: Manifest['binlog'] = null;
-    if (ctx.server.logBin) {
-      const [status] = await rows(conn, 'SHOW MASTER STATUS');
-      const [g] = await rows(conn, ctx.server.flavor === 'mariadb' ? 'SELECT @@gtid_binlog_pos AS gtid' : 'SELECT @@gtid_executed AS gtid');
-      binlog = { file: status ? String(status.File) : null, position: status ? Number(status.Position) : null, gtid: g?.gtid ? String(g.gtid) : null };
-    }
-    const snapshots = async () => new Set((await rows(conn, 'SELECT trx_mysql_thread_id AS id FROM information_schema.INNODB_TRX')).map((r) => Number(r.id)));
-    const seen = await snapshots();
-    for (const launch of launchers) {
-      let settled = false;
-      const p = launch();
-      p.then(
-        () => (settled = true),
-        () => (settled = true),
-      );
-      running.push(p);
-      const deadline = Date.now() + SNAPSHOT_WAIT_MS;
-      for (;;) {
-        const now = await snapshots();
-        const fresh = [...now].filter((id) => !seen.has(id));
-        if (fresh.length > 0 || settled) {
-          fresh.forEach((id) => seen.add(id));
-          break;
-        }
-        if (Date.now() > deadline || ctx.signal.aborted) {
-          ctx.log.warn('a dump process did not open its snapshot in time; tables may differ in time');
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    }
-    await conn.query('UNLOCK TABLES');
-    locked = false;
-    return { outcomes: await Promise.all(running), binlog };
-  } finally {
-    if (locked) await conn.query('UNLOCK TABLES').catch(() => undefined);
-    await conn.end().catch(() => undefined);
-  }
-}

@@ -14,7 +14,8 @@ import type { TargetConfig } from '../config/schema.js';
 import { resolvePassword } from '../mysql/credentials.js';
 import { runtimeDir } from '../mysql/runtimeDir.js';
 import { connect, readServerFacts, rows, ServerError, type ServerEndpoint, type ServerFacts } from '../mysql/server.js';
-import { findDumpTool, type DumpTool, which } from '../mysql/tool.js';
+import { binlogRetentionVariable, coordinatesPlan } from '../mysql/dialect.js';
+import { chooseDumpTool, findDumpTools, type DumpTool, which } from '../mysql/tool.js';
 import { type Grant, holds, holdsOnTable, readGrants } from './grants.js';
 
 export type CheckStatus = 'OK' | 'WARN' | 'FAIL';
@@ -74,15 +75,15 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
   const caught = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
   const [repository, tool, conn] = await Promise.all([
     repositoryCheck(config, target), // reports its own failure as a check
-    findDumpTool(target.tool).catch(caught),
+    findDumpTools(target.tool).catch(caught),
     connect(target, facts.password, o.endpoint).catch(caught),
   ]);
   checks.push(repository);
   if (tool instanceof Error) {
     checks.push(fail('tool', 'not_found', tool.message, 'Install mariadb-client (mariadb-dump) or mysql-client (mysqldump).'));
   } else {
-    facts.tool = tool;
-    checks.push(ok('tool', `${tool.name}: ${tool.version}`));
+    facts.tool = tool[0]!;
+    checks.push(ok('tool', `${facts.tool.name}: ${facts.tool.version}`));
   }
   if (target.compression === 'zstd' && !which('zstd')) {
     checks.push(fail('compressor', 'not_found', 'zstd is not installed', 'Install zstd, or set compression: gzip.'));
@@ -102,14 +103,22 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     }
     const server = facts.server;
     checks.push(ok('connection', `${server.flavor} ${server.version}`));
+    // With both installed, the server's own family's tool (mysql/tool.ts).
+    if (!(tool instanceof Error) && chooseDumpTool(tool, server.flavor) !== facts.tool) {
+      facts.tool = chooseDumpTool(tool, server.flavor);
+      checks.splice(checks.findIndex((c) => c.name === 'tool'), 1, ok('tool', `${facts.tool.name}: ${facts.tool.version} (for a ${server.flavor} server)`));
+    }
     checks.push(server.databases.length > 0 ? ok('databases', server.databases.join(', ')) : fail('databases', 'config', 'no database to back up', 'List the databases in `databases:` or create one.'));
 
     const grants = await readGrants(conn);
-    checks.push(...grantChecks(grants, server, target));
+    // The agent reads the coordinates itself when asked to, or when the tool cannot ask this server.
+    const agentReadsCoordinates = target.binlogCoordinates === 'agent' || (facts.tool !== null && coordinatesPlan(facts.tool, server).by === 'agent');
+    checks.push(...grantChecks(grants, server, target, agentReadsCoordinates));
     checks.push(await binlogRetentionCheck(conn, server, target));
     checks.push(consistencyCheck(server, target));
     checks.push(await charsetCheck(conn, server, target));
     checks.push(await definerCheck(conn, server));
+    checks.push(await bodyCommentCheck(conn, server));
     checks.push(await spaceCheck(config, target, server));
   } finally {
     await conn.end().catch(() => undefined);
@@ -118,7 +127,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
 }
 
 /** The grants the chosen dump options need; a missing one would make the tool fail or, worse, skip objects silently. */
-function grantChecks(grants: Grant[], server: ServerFacts, target: TargetConfig): Check[] {
+function grantChecks(grants: Grant[], server: ServerFacts, target: TargetConfig, agentReadsCoordinates: boolean): Check[] {
   const missing: string[] = [];
   const on = (db: string) => `\`${db}\`.*`;
   for (const db of server.databases) {
@@ -134,10 +143,13 @@ function grantChecks(grants: Grant[], server: ServerFacts, target: TargetConfig)
       ? holdsOnTable(grants, 'SELECT', 'mysql', 'proc') || holds(grants, 'SHOW CREATE ROUTINE')
       : holds(grants, 'SHOW_ROUTINE') || holds(grants, 'SELECT');
   if (!routines) missing.push(server.flavor === 'mariadb' ? 'SELECT ON `mysql`.`proc`' : 'SHOW_ROUTINE ON *.*');
-  if (server.logBin) {
+  const coordinates = server.logBin && target.binlogCoordinates !== 'none';
+  if (coordinates) {
     if (!holds(grants, 'RELOAD')) missing.push('RELOAD ON *.* (binlog coordinates)');
     const monitor = ['BINLOG MONITOR', 'REPLICATION CLIENT', 'SUPER'].some((p) => holds(grants, p));
     if (!monitor) missing.push(`${server.flavor === 'mariadb' ? 'BINLOG MONITOR' : 'REPLICATION CLIENT'} ON *.* (binlog coordinates)`);
+    // The agent's own read watches the dump open its snapshot in information_schema.INNODB_TRX.
+    if (agentReadsCoordinates && !holds(grants, 'PROCESS')) missing.push('PROCESS ON *.* (binlog coordinates read by the agent)');
   }
   if (target.method === 'per-table' && target.consistent) {
     if (!holds(grants, 'RELOAD')) missing.push('RELOAD ON *.* (consistent per-table snapshots)');
@@ -146,10 +158,16 @@ function grantChecks(grants: Grant[], server: ServerFacts, target: TargetConfig)
   const result: Check[] = [];
   if (missing.length > 0) {
     result.push(
-      fail('grants', 'privilege', `missing: ${missing.join(', ')}`, `GRANT ${[...new Set(missing.map((m) => m.split(' ON ')[0]!))].join(', ')} to the backup user (see the README for the full grant).`),
+      fail(
+        'grants',
+        'privilege',
+        `missing: ${missing.join(', ')}`,
+        `GRANT ${[...new Set(missing.map((m) => m.split(' ON ')[0]!))].join(', ')} to the backup user (see the README for the full grant)` +
+          (missing.some((m) => m.includes('binlog coordinates')) ? ', or set binlogCoordinates: none to back up without them.' : '.'),
+      ),
     );
   } else {
-    result.push(ok('grants', 'SELECT, SHOW VIEW, TRIGGER, EVENT, routines' + (server.logBin ? ', binlog coordinates' : '')));
+    result.push(ok('grants', 'SELECT, SHOW VIEW, TRIGGER, EVENT, routines' + (coordinates ? ', binlog coordinates' : '')));
   }
   return result;
 }
@@ -163,7 +181,8 @@ async function variable(conn: mysql.Connection, name: string): Promise<number | 
 /** Binlogs must outlive the gap between two backups, or point-in-time recovery has holes. */
 async function binlogRetentionCheck(conn: mysql.Connection, server: ServerFacts, target: TargetConfig): Promise<Check> {
   if (!server.logBin) return ok('binlog', 'binary log off: no point-in-time recovery from this server');
-  const seconds = (await variable(conn, 'binlog_expire_logs_seconds')) || ((await variable(conn, 'expire_logs_days')) ?? 0) * 86_400;
+  const retention = binlogRetentionVariable(server);
+  const seconds = ((await variable(conn, retention.name)) ?? 0) * retention.secondsPer;
   if (!target.schedule) return ok('binlog', seconds ? `binlogs kept ${Math.round(seconds / 3600)} h` : 'binlogs never expire');
   const [a, b] = new Cron(target.schedule, { paused: true }).nextRuns(2);
   const interval = a && b ? (b.getTime() - a.getTime()) / 1000 : 0;
@@ -221,6 +240,28 @@ async function charsetCheck(conn: mysql.Connection, server: ServerFacts, target:
  * Views, routines, triggers and events whose DEFINER account is gone: MySQL 8 refuses to dump
  * such views (1449); MariaDB dumps them, and they restore but fail with 1449 when used.
  */
+/**
+ * The dump tools wrap triggers and events in `/*!50003 … *\/`; a `/* … *\/` comment in their body
+ * ends that wrapper early, and the dump cannot be loaded (ERROR 1064). The backup's parse check
+ * fails such a dump; this says which objects before a backup is spent on it.
+ */
+async function bodyCommentCheck(conn: mysql.Connection, server: ServerFacts): Promise<Check> {
+  if (server.databases.length === 0) return ok('object-bodies', 'nothing to check');
+  const dbs = server.databases;
+  const found = await rows(
+    conn,
+    `SELECT CONCAT('trigger ', TRIGGER_SCHEMA, '.', TRIGGER_NAME) AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN (?) AND ACTION_STATEMENT LIKE '%/*%'
+     UNION ALL SELECT CONCAT('event ', EVENT_SCHEMA, '.', EVENT_NAME) FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN (?) AND EVENT_DEFINITION LIKE '%/*%'`,
+    [dbs, dbs],
+  );
+  if (found.length === 0) return ok('object-bodies', 'no trigger or event body holds a /* */ comment');
+  return warn(
+    'object-bodies',
+    `a /* */ comment in the body of ${found.map((r) => String(r.name)).join(', ')} makes the dump unloadable (the dump tool wraps the body in a /*! */ comment it ends)`,
+    'Rewrite those comments as -- comments, or remove them (CREATE OR REPLACE TRIGGER / ALTER EVENT).',
+  );
+}
+
 async function definerCheck(conn: mysql.Connection, server: ServerFacts): Promise<Check> {
   if (server.databases.length === 0) return ok('definers', 'nothing to check');
   let accounts: Set<string>;

@@ -97,6 +97,7 @@ export const targetSchema = z
     method: z.enum(BACKUP_METHODS).default('single-stream'),
     parallel: PARALLEL_SCHEMA.default(2),
     consistent: z.boolean().default(false),
+    binlogCoordinates: z.enum(['auto', 'agent', 'none']).default('auto'),
     replicas: z.array(replicaSchema).default([]),
     schedule: cron.optional(),
     verifySchedule: cron.optional(),

@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { gtidSql } from './dialect.js';
 import type { TargetConfig } from '../config/schema.js';
 import { SYSTEM_DATABASES } from '../config/schema.js';
 
@@ -100,7 +101,7 @@ export async function readServerFacts(conn: mysql.Connection, target: TargetConf
     const logBin = Number(info?.logBin) === 1;
     let gtid: string | null = null;
     if (logBin) {
-      const [g] = await rows(conn, flavor === 'mariadb' ? 'SELECT @@gtid_binlog_pos AS gtid' : 'SELECT @@gtid_executed AS gtid');
+      const [g] = await rows(conn, gtidSql({ flavor, version }));
       gtid = g?.gtid ? String(g.gtid) : null;
     }
     const all = (await rows(conn, 'SHOW DATABASES')).map((r) => String(Object.values(r)[0]));

@@ -47,7 +47,7 @@ export function which(binary: string, searchPath = process.env.PATH ?? ''): stri
   return null;
 }
 
-const cache = new Map<string, Promise<DumpTool>>();
+const cache = new Map<string, Promise<DumpTool[]>>();
 
 async function describe(name: DumpTool['name'], file: string): Promise<DumpTool> {
   const { stdout } = await run(file, ['--version'], { timeout: 10_000, env: childEnv() });
@@ -58,21 +58,28 @@ async function describe(name: DumpTool['name'], file: string): Promise<DumpTool>
   return { name, path: file, version, flavor, distribution };
 }
 
-/** Finds the dump tool: `auto` prefers mariadb-dump, then mysqldump. */
-export function findDumpTool(preference: 'auto' | DumpTool['name'] = 'auto'): Promise<DumpTool> {
+/** The dump tools installed that the target may use: with `auto`, both. */
+export function findDumpTools(preference: 'auto' | DumpTool['name'] = 'auto'): Promise<DumpTool[]> {
   const key = `${preference}:${process.env.PATH ?? ''}`;
   let found = cache.get(key);
   if (!found) {
     const names: DumpTool['name'][] = preference === 'auto' ? ['mariadb-dump', 'mysqldump'] : [preference];
     found = (async () => {
-      for (const name of names) {
-        const file = which(name);
-        if (file) return describe(name, file);
-      }
-      throw new ToolNotFoundError(names.join(' or '));
+      const tools = await Promise.all(names.map((name) => which(name)).flatMap((file, i) => (file ? [describe(names[i]!, file)] : [])));
+      if (tools.length === 0) throw new ToolNotFoundError(names.join(' or '));
+      return tools;
     })();
     found.catch(() => cache.delete(key));
     cache.set(key, found);
   }
   return found;
+}
+
+/**
+ * The tool for a server of this family: each family's own client knows its server's statements
+ * and options (MySQL's mysqldump for MySQL, mariadb-dump for MariaDB); the other one when only it
+ * is installed. On MariaDB systems `mysqldump` is mariadb-dump under another name: its flavor says so.
+ */
+export function chooseDumpTool(tools: readonly DumpTool[], server: 'mariadb' | 'mysql'): DumpTool {
+  return tools.find((t) => t.flavor === server) ?? tools[0]!;
 }

@@ -30,10 +30,29 @@ export function setLogLevel(level: string): void {
 export function runLogger(file: string, component: Component, bindings: Record<string, unknown>): { log: Logger; close: () => void } {
   const dest = pino.destination({ dest: file, sync: true, mode: 0o600, mkdir: false });
   const parent = mainLogger();
+  // A log line that cannot be written (a full disk) must not end the run it describes: the run
+  // log stops, says so once on stderr, and the run goes on to record how it ended.
+  let failed = false;
+  const runLog = {
+    write(line: string) {
+      if (failed) return;
+      try {
+        dest.write(line);
+      } catch (err) {
+        failed = true;
+        parent.error({ err, file }, 'the run log cannot be written any more; the rest goes to stderr only');
+      }
+    },
+  };
   const streams = pino.multistream([
-    { level: 'debug', stream: dest },
+    { level: 'debug', stream: runLog },
     { level: parent.level as pino.Level, stream: pino.destination({ dest: 2, sync: true }) },
   ]);
   const log = pino({ level: 'debug', redact, base: { component, ...bindings } }, streams);
-  return { log, close: () => dest.flushSync() };
+  // sonic-boom's flushSync retries a failed write forever (it rethrows only EAGAIN/EBUSY past their
+  // retries): after a write error, what is left is given up, not flushed.
+  const close = () => {
+    if (!failed) dest.flushSync();
+  };
+  return { log, close };
 }

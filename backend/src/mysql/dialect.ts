@@ -1,0 +1,114 @@
+// What differs between server families and versions, and between the dump tools, in what the agent
+// sends and asks for. Every choice cites the manual or release note it follows; the table tests in
+// dialect.test.ts show the statement and the arguments chosen for each server and tool.
+
+export interface Version {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+/** `8.4.3`, `10.11.19-MariaDB-0+deb12u1`, `5.7.44-log`: the leading numbers. */
+export function parseVersion(text: string): Version {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return { major: Number(m?.[1] ?? 0), minor: Number(m?.[2] ?? 0), patch: Number(m?.[3] ?? 0) };
+}
+
+const atLeast = (v: Version, major: number, minor = 0, patch = 0) =>
+  v.major !== major ? v.major > major : v.minor !== minor ? v.minor > minor : v.patch >= patch;
+
+/** A server as far as its dialect goes (what ServerFacts says of it). */
+export interface Server {
+  flavor: 'mariadb' | 'mysql';
+  version: string;
+}
+
+/** A dump tool as far as its options go (what DumpTool says of it). */
+export interface Tool {
+  flavor: 'mariadb' | 'mysql';
+  distribution: string;
+}
+
+/**
+ * The statement that reports the current binary log file and position. MySQL 8.2.0 added
+ * `SHOW BINARY LOG STATUS` and deprecated `SHOW MASTER STATUS`, which MySQL 8.4.0 removed
+ * (MySQL 8.2.0 and 8.4.0 release notes; MySQL 8.4 manual, "SHOW BINARY LOG STATUS Statement").
+ * MariaDB keeps `SHOW MASTER STATUS` (MariaDB manual, "SHOW BINLOG STATUS": an alias since 10.5.2).
+ */
+export function binlogStatusSql(server: Server): string {
+  return server.flavor === 'mysql' && atLeast(parseVersion(server.version), 8, 2) ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS';
+}
+
+/**
+ * The server's GTID position: MariaDB's `gtid_binlog_pos` (MariaDB manual, "Global Transaction ID"),
+ * MySQL's `gtid_executed` (MySQL manual, "GTID System Variables"; empty when gtid_mode is OFF).
+ */
+export function gtidSql(server: Server): string {
+  return server.flavor === 'mariadb' ? 'SELECT @@GLOBAL.gtid_binlog_pos AS gtid' : 'SELECT @@GLOBAL.gtid_executed AS gtid';
+}
+
+/**
+ * How long the server keeps binary logs: `binlog_expire_logs_seconds` on MySQL from 8.0 and
+ * MariaDB from 10.6.1, `expire_logs_days` before (MySQL 8.4 removed it; MySQL 8.0 manual and 8.4.0
+ * release notes; MariaDB manual, "binlog_expire_logs_seconds").
+ */
+export function binlogRetentionVariable(server: Server): { name: 'binlog_expire_logs_seconds' | 'expire_logs_days'; secondsPer: number } {
+  const v = parseVersion(server.version);
+  const seconds = server.flavor === 'mysql' ? atLeast(v, 8) : atLeast(v, 10, 6, 1);
+  return seconds ? { name: 'binlog_expire_logs_seconds', secondsPer: 1 } : { name: 'expire_logs_days', secondsPer: 86_400 };
+}
+
+/** How the binlog coordinates of a dump get recorded. */
+export type CoordinatesPlan =
+  | { by: 'tool'; args: string[] }
+  /** The tool cannot ask this server: the agent reads them under a short global read lock. */
+  | { by: 'agent'; reason: string };
+
+/**
+ * Which statement a dump tool runs for `--master-data` / `--source-data`: mysqldump switched to
+ * `SHOW BINARY LOG STATUS` in 8.2 (client/mysqldump.cc, MySQL 8.2.0); mariadb-dump runs
+ * `SHOW MASTER STATUS` (client/mysqldump.c, MariaDB 10.x/11.x).
+ */
+function toolStatusSql(tool: Tool): string {
+  return tool.flavor === 'mysql' && atLeast(parseVersion(tool.distribution), 8, 2) ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS';
+}
+
+/**
+ * The dump tool records the coordinates when the statement it runs is one the server knows: the
+ * option is `--source-data` from mysqldump 8.0.26 (it renamed `--master-data`; MySQL 8.0.26
+ * release notes), `--master-data` otherwise, with `--gtid` for mariadb-dump against MariaDB (its
+ * GTID position rather than the file and offset; MariaDB manual, "mariadb-dump").
+ */
+export function coordinatesPlan(tool: Tool, server: Server): CoordinatesPlan {
+  const wanted = toolStatusSql(tool);
+  if (wanted !== binlogStatusSql(server) && !(wanted === 'SHOW MASTER STATUS' && server.flavor === 'mariadb')) {
+    return { by: 'agent', reason: `${tool.flavor === 'mysql' ? 'mysqldump' : 'mariadb-dump'} ${tool.distribution} runs ${wanted}, which ${server.flavor} ${server.version} does not know` };
+  }
+  const sourceData = tool.flavor === 'mysql' && atLeast(parseVersion(tool.distribution), 8, 0, 26);
+  const args = [sourceData ? '--source-data=2' : '--master-data=2'];
+  if (tool.flavor === 'mariadb' && server.flavor === 'mariadb') args.push('--gtid');
+  return { by: 'tool', args };
+}
+
+/**
+ * Options one tool needs against one server, whatever is dumped:
+ * - mysqldump from 8.0 reads `information_schema.COLUMN_STATISTICS`, which neither MariaDB nor
+ *   MySQL 5.7 has: `--column-statistics=0` (MySQL 8.0 manual, mysqldump, --column-statistics);
+ * - mysqldump from 8.0.21 needs PROCESS to dump tablespaces, which logical backups do not use:
+ *   `--no-tablespaces` (MySQL 8.0.21 release notes; mysqldump manual);
+ * - mysqldump against a MySQL server with GTIDs writes `SET @@GLOBAL.GTID_PURGED`, which a
+ *   restore into a server with its own GTID history refuses: keep it as a comment
+ *   (`--set-gtid-purged=COMMENTED`, MySQL WL#12959, mysqldump from 8.0.17; OFF before), where
+ *   the agent still reads it (backup/context.ts).
+ */
+export function toolCompatArgs(tool: Tool, server: Server): string[] {
+  if (tool.flavor !== 'mysql') return [];
+  const v = parseVersion(tool.distribution);
+  const args: string[] = [];
+  if (atLeast(v, 8)) {
+    args.push('--no-tablespaces');
+    if (server.flavor === 'mariadb' || !atLeast(parseVersion(server.version), 8)) args.push('--column-statistics=0');
+  }
+  if (server.flavor === 'mysql') args.push(atLeast(v, 8, 0, 17) ? '--set-gtid-purged=COMMENTED' : '--set-gtid-purged=OFF');
+  return args;
+}

@@ -17,6 +17,9 @@ export function App({ meta }: AppRootProps<AppJsonData>) {
       <Routes>
         <Route path={ROUTES.backups} element={<BackupsPage />} />
         <Route path={`${ROUTES.backup}/:slot/:id`} element={<BackupDetailsPage />} />
+        {/* Org admins only: Grafana lists the page in their menu alone (plugin.json `role`,
+            pkg/services/navtree/navtreeimpl/applinks.go) and refuses its URL to others on a page
+            load (pkg/middleware/auth.go, RoleAppPluginAuth). Anyone reaching it otherwise is told why. */}
         <Route path={ROUTES.alerts} element={<AlertsPage />} />
         <Route path="*" element={<OverviewPage />} />
       </Routes>

@@ -1,7 +1,7 @@
 // Grafana's provisioning files and docker-compose.yml, checked the way Grafana and Compose would
 // read them (no Docker engine here): formats, cross-references, environment, mounted paths.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,14 @@ function hostPathOf(svc: Service, containerPath: string): string | undefined {
   return undefined;
 }
 
+/** The ids of every plugin.json in the built plugin (the app and each nested plugin), sorted. */
+function distPluginIds(): string[] {
+  const dist = path.join(ROOT, 'dist');
+  expect(existsSync(path.join(dist, 'plugin.json')), 'dist/plugin.json (npm run build:plugin)').toBe(true);
+  const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => path.basename(f) === 'plugin.json');
+  return files.map((f) => (JSON.parse(readFileSync(path.join(dist, f), 'utf8')) as { id: string }).id).sort();
+}
+
 const grafanaEnv = Object.fromEntries(Object.entries(service('grafana').environment ?? {}).map(([k, v]) => [k, composeDefault(String(v))]));
 
 /** Grafana's provisioning expands `$VAR` and `${VAR}` from its environment (`$$` is a literal `$`). */
@@ -95,7 +103,7 @@ describe('docker-compose.yml', () => {
     expect(service('mysql').image).toMatch(/^mysql:8\./);
     expect(service('grafana').image).toMatch(/^grafana\/grafana:(1[1-9]|[2-9]\d)\./);
     expect(service('prometheus').image).toMatch(/^prom\/prometheus:/);
-    expect(service('agent').build).toBe('.');
+    expect(service('agent').build).toMatchObject({ context: '.' });
   });
 
   it('mounts only paths that exist in the repository (dist/ once built)', () => {
@@ -141,6 +149,18 @@ describe('docker-compose.yml', () => {
     // Agent and Grafana share one token; Grafana reaches the agent by its service name.
     expect(service('agent').environment!.WARDEN_API_TOKEN).toBe(grafana.environment!.WARDEN_API_TOKEN);
     expect(grafanaEnv.WARDEN_AGENT_URL).toBe('http://agent:9207');
+  });
+
+  it('allows every plugin in dist/ to load unsigned, the nested panels too, in Compose and in the README', () => {
+    // Grafana checks each plugin's own id, nested ones included (pkg/plugins/manager/signature/authorizer.go).
+    const ids = distPluginIds();
+    expect(ids).toEqual(expect.arrayContaining([PLUGIN_ID, 'warden-backupstatus-panel', 'warden-backupcontrol-panel']));
+    expect(grafanaEnv.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS!.split(',').sort()).toEqual(ids);
+    for (const readme of ['README.md', 'src/README.md']) {
+      const lists = [...read(readme).matchAll(/allow_loading_unsigned_plugins = ([\w,-]+)/g)].map((m) => m[1]!.split(',').sort());
+      expect(lists.length, readme).toBeGreaterThan(0);
+      for (const list of lists) expect(list, readme).toEqual(ids);
+    }
   });
 
   it('ships no secret: the token, the passwords and the Grafana admin password must come from the shell or .env', () => {
@@ -190,6 +210,26 @@ function provisioned<T>(folder: string, file: string): T {
   const doc = parse(grafanaExpand(read(path.join(hostDir!, file)))) as T & { apiVersion: number };
   expect(doc.apiVersion).toBe(1);
   return doc;
+}
+
+/** The dashboard providers' files in the folder mounted into Grafana, by name. */
+function dashboardProviderFiles(): Record<string, string> {
+  const hostDir = hostPathOf(grafana, `${GRAFANA_PROVISIONING}/dashboards`)!;
+  const names = readdirSync(path.join(ROOT, hostDir)).filter((f) => /\.ya?ml$/.test(f));
+  return Object.fromEntries(names.map((name) => [name, read(path.join(hostDir, name))]));
+}
+
+/** The uids of the dashboards those providers load, from the folders mounted into Grafana. */
+function providedDashboardUids(files = dashboardProviderFiles()): string[] {
+  return Object.values(files).flatMap((text) => {
+    const doc = parse(grafanaExpand(text)) as { providers?: Array<{ type: string; options: { path: string } }> };
+    return (doc.providers ?? []).flatMap((provider) => {
+      const source = hostPathOf(grafana, provider.options.path);
+      if (provider.type !== 'file' || !source || !existsSync(path.join(ROOT, source))) return [];
+      const json = readdirSync(path.join(ROOT, source), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+      return json.map((f) => (JSON.parse(read(path.join(source, f))) as { uid?: string }).uid ?? '');
+    });
+  });
 }
 
 interface Receiver {
@@ -333,18 +373,23 @@ describe('Grafana provisioning', () => {
     }
   });
 
-  it('loads the dashboards the plugin ships from the mounted plugin folder', () => {
-    const doc = provisioned<{ providers: Array<{ type: string; options: { path: string } }> }>('dashboards', 'warden.yaml');
-    const [provider] = doc.providers;
-    expect(provider!.type).toBe('file');
-    const hostDir = hostPathOf(grafana, provider!.options.path);
-    expect(hostDir).toBe('./dist/dashboards');
-    const dashboards = (JSON.parse(read('plugin.json')) as { includes: Array<{ type: string; path?: string }> }).includes.filter((i) => i.type === 'dashboard');
+  it("provisions the plugin's dashboard one way only: through plugin.json, never also by a provider", () => {
+    // Grafana imports an app's included dashboards when the app is enabled, provisioning included
+    // (pkg/services/plugindashboards/service/dashboard_updater.go); a provider loading one more copy
+    // with the same uid would fight that import. The includes work wherever the plugin is installed.
+    const dashboards = (JSON.parse(read('plugin.json')) as { includes: Array<{ type: string; path?: string; uid?: string }> }).includes.filter((i) => i.type === 'dashboard');
     expect(dashboards.length).toBeGreaterThan(0);
     for (const d of dashboards) {
       expect(existsSync(path.join(ROOT, 'dist', d.path!)), `dist/${d.path} (npm run build)`).toBe(true);
-      expect(statSync(path.join(ROOT, 'src', d.path!)).isFile()).toBe(true);
+      expect((JSON.parse(read(path.join('src', d.path!))) as { uid: string }).uid).toBe(d.uid);
     }
+    const provisioned = providedDashboardUids();
+    for (const d of dashboards) expect(provisioned, `${d.uid} is both included and provisioned`).not.toContain(d.uid);
+  });
+
+  it('would catch a provider that loads the included dashboard again', () => {
+    const provider = 'apiVersion: 1\nproviders:\n  - name: x\n    type: file\n    options:\n      path: /var/lib/grafana/plugins/warden-mysqlbackup-app/dashboards\n';
+    expect(providedDashboardUids({ 'warden.yaml': provider })).toContain('warden-mysql-backups');
   });
 });
 

@@ -5,7 +5,9 @@ import type { ReactNode } from 'react';
 import type { AgentClient } from '../shared/api/client';
 import type { AgentConfig } from '../shared/api/settings';
 import type { TargetInfo } from '../../backend/src/contract/index.js';
+import { StreamBadge } from '../shared/components/Badges';
 import { ErrorAlert } from '../shared/components/ErrorAlert';
+import { useAgentStream } from '../shared/hooks/useAgentEvents';
 import { useAgents, useClient } from '../features/agents/agents';
 import { useTargets } from '../features/targets/useTargets';
 import { pickAgent, type AgentPanelOptions } from './options';
@@ -37,6 +39,9 @@ export function PanelTargets({ agent: slot, targets: names = [], children }: Pro
 function AgentTargets({ agent, names, children }: { agent: AgentConfig; names: string[]; children: Props['children'] }) {
   const client = useClient(agent);
   const targets = useTargets(client);
+  // Another subscriber of the agent's one stream, which useTargets already holds open.
+  const stream = useAgentStream(client);
+  const styles = useStyles2(getStyles);
   if (targets.loading) return <LoadingPlaceholder text={`Loading targets from ${agent.name}…`} />;
   if (!targets.value) return <ErrorAlert error={targets.error} agent={agent} onRetry={targets.reload} />;
   const shown = names.length ? targets.value.filter((t) => names.includes(t.name)) : targets.value;
@@ -49,7 +54,14 @@ function AgentTargets({ agent, names, children }: { agent: AgentConfig; names: s
       </PanelMessage>
     );
   }
-  return <>{children(client, shown)}</>;
+  return (
+    <>
+      {children(client, shown)}
+      <div className={styles.stream}>
+        <StreamBadge state={stream} />
+      </div>
+    </>
+  );
 }
 
 export function PanelMessage({ children }: { children: NonNullable<ReactNode> }) {
@@ -63,6 +75,7 @@ export function PanelMessage({ children }: { children: NonNullable<ReactNode> })
 
 const getStyles = (theme: GrafanaTheme2) => ({
   message: css({ padding: theme.spacing(1), textAlign: 'center' }),
+  stream: css({ display: 'flex', justifyContent: 'flex-end', paddingTop: theme.spacing(0.5) }),
 });
 
 /** The panels' layout: one grid row per target, its columns given by the panel. */

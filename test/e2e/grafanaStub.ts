@@ -54,6 +54,8 @@ export interface GrafanaStub {
   url: string;
   /** the signed-in user's org role, for pages loaded from now on and for route checks */
   role: Role;
+  /** the signed-in user's time zone preference for pages loaded from now on ('' when unset) */
+  timezone: string;
   readonly settings: Settings;
   /** every proxied request: method, path under the plugin proxy, answer status */
   readonly proxied: Array<{ method: string; path: string; status: number }>;
@@ -244,13 +246,13 @@ export async function startGrafanaStub(opts: StubOptions): Promise<GrafanaStub> 
   const routes = (JSON.parse(fs.readFileSync(path.join(distDir, 'plugin.json'), 'utf8')) as { routes: Route[] }).routes;
   const settings: Settings = { enabled: false, pinned: false, jsonData: {}, secureJsonData: {} };
   const proxied: GrafanaStub['proxied'] = [];
-  const state = { role: 'Viewer' as Role };
+  const state = { role: 'Viewer' as Role, timezone: '' };
   const alerting = seededAlerting();
   const alertingApi = alertingRoutes(alerting);
 
   const page = () =>
     `<!doctype html><html><head><meta charset="utf-8"><base href="/"><title>Grafana (e2e)</title>` +
-    `<script>window.__e2eRole = ${JSON.stringify(state.role)};</script></head>` +
+    `<script>window.__e2eRole = ${JSON.stringify(state.role)}; window.__e2eTimezone = ${JSON.stringify(state.timezone)};</script></head>` +
     `<body><div id="root"></div><script src="/host/host.js"></script></body></html>`;
 
   async function proxy(req: http.IncomingMessage, res: http.ServerResponse, proxyPath: string, query: string): Promise<void> {
@@ -364,6 +366,12 @@ export async function startGrafanaStub(opts: StubOptions): Promise<GrafanaStub> 
     },
     set role(role: Role) {
       state.role = role;
+    },
+    get timezone() {
+      return state.timezone;
+    },
+    set timezone(timezone: string) {
+      state.timezone = timezone;
     },
     settings,
     proxied,

@@ -79,4 +79,17 @@ describe('the MySQL backups dashboard', () => {
   it('filters per-target queries by the target variable', () => {
     for (const q of queries.filter((x) => !/repository_/.test(x.expr))) expect(q.expr, q.panel).toContain('target=~"$target"');
   });
+
+  it('shows the next backup, not the next verification, as the next scheduled run', () => {
+    const [next, ...others] = queries.filter((q) => q.panel === 'Next scheduled run');
+    expect(others).toEqual([]);
+    expect(next!.expr).toMatch(/mysql_backup_next_run_timestamp_seconds\{[^}]*\bkind="backup"[^}]*\}/);
+  });
+
+  it('adds up the space of every target for the repository used', () => {
+    const used = queries.filter((q) => metricNames(q.expr).includes('mysql_backup_repository_used_bytes'));
+    expect(used.map((q) => q.panel)).toEqual(['Repository space']);
+    // One series per target: anything but a sum shows a single target's share.
+    expect(used[0]!.expr).toMatch(/^sum by \(instance\) \(mysql_backup_repository_used_bytes\)$/);
+  });
 });

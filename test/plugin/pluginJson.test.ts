@@ -55,6 +55,22 @@ describe('plugin.json', () => {
     expect(included.sort()).toEqual(PANELS.map((p) => `panels/${p}`).sort());
   });
 
+  it('declares that the panels run no data query, so Grafana offers no query editor for them', () => {
+    for (const p of PANELS) expect(read(`src/panels/${p}/plugin.json`).skipDataQuery, p).toBe(true);
+  });
+
+  it("puts in each role's menu the pages that role can use: Alerts for org admins only", () => {
+    const ROLES = ['Viewer', 'Editor', 'Admin'];
+    /** pkg/services/navtree/navtreeimpl/applinks.go: includes the user's role reaches, with addToNav. */
+    const menu = (role: string) =>
+      (app.includes as Array<{ type: string; name: string; role?: string; addToNav?: boolean }>)
+        .filter((i) => i.addToNav && ROLES.indexOf(role) >= ROLES.indexOf(i.role ?? 'Viewer'))
+        .map((i) => i.name);
+    expect(menu('Viewer')).toEqual(['Overview', 'Backups', 'MySQL backups']);
+    expect(menu('Editor')).toEqual(['Overview', 'Backups', 'MySQL backups']);
+    expect(menu('Admin')).toEqual(['Overview', 'Backups', 'Alerts', 'Configuration', 'MySQL backups']);
+  });
+
   it('includes pages and the dashboard that exist', () => {
     const pages = app.includes.filter((i: { type: string }) => i.type === 'page').map((i: { name: string }) => i.name);
     expect(pages).toEqual(['Overview', 'Backups', 'Backup details', 'Alerts', 'Configuration']);

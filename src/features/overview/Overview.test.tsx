@@ -43,6 +43,23 @@ describe('Overview page', () => {
     expect(within(screen.getByRole('region', { name: 'Agent db-host-1' })).getByText('shop')).toBeInTheDocument();
   });
 
+  it("shows each agent's health and version, and links to the bundled dashboard", async () => {
+    mockBackendSrv({
+      [TARGETS]: ok({ targets: [target()] }),
+      [`GET ${agentPath('/healthz')}`]: ok({ status: 'ok' }),
+      [`GET ${agentPath('/readyz')}`]: ok({ status: 'ready' }),
+      [`GET ${agentPath('/api/v1/agent')}`]: ok({ version: '0.1.0', configFile: '/etc/warden.yaml', startedAt: new Date().toISOString() }),
+      [`GET ${agentPath('/healthz', 1)}`]: network,
+    });
+    renderApp('overview', toJsonData([AGENT, { slot: 1, name: 'db-host-2', url: 'http://b:9207' }]));
+    const first = within(await screen.findByRole('group', { name: 'Health of agent db-host-1' }));
+    expect(first.getByText('Ready')).toBeInTheDocument();
+    expect(first.getByText(/Warden 0\.1\.0 · started/)).toHaveTextContent('Warden 0.1.0 · started just now');
+    const second = within(await screen.findByRole('group', { name: 'Health of agent db-host-2' }));
+    expect(second.getByText('Not answering')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /MySQL backups dashboard/ })).toHaveAttribute('href', '/d/warden-mysql-backups');
+  });
+
   it('says when the agent has no targets', async () => {
     mockBackendSrv({ [TARGETS]: ok({ targets: [] }) });
     renderApp('overview');
@@ -56,7 +73,7 @@ describe('Overview page', () => {
     mockBackendSrv({ [TARGETS]: ok({ targets: [target()] }) });
     await userEvent.click(screen.getByRole('button', { name: /retry/i }));
     expect(await screen.findByText('shop')).toBeInTheDocument();
-    expect(calls).toHaveLength(1);
+    expect(calls.filter((c) => c.url === agentPath('/api/v1/targets'))).toHaveLength(1);
   });
 
   it('explains a rejected token', async () => {
@@ -88,6 +105,11 @@ describe('Overview page', () => {
       });
     });
     expect(screen.getByTestId('run-progress')).toHaveTextContent('1 of 4 tables · shop.orders');
+    const section = within(screen.getByRole('region', { name: 'Agent db-host-1' }));
+    expect(section.getByText('Live')).toBeInTheDocument();
+    act(() => source.onerror?.());
+    expect(await section.findByText('Reconnecting')).toBeInTheDocument();
+    act(() => source.onopen?.());
 
     targets = [target({ lastSuccess: backup({ id: 'r1', finishedAt: new Date().toISOString() }) })];
     act(() => source.emit('run-finished', { id: 'r1', target: 'shop', kind: 'backup', status: 'success', class: 'none' }));

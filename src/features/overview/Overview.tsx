@@ -2,10 +2,14 @@ import { EmptyState, LoadingPlaceholder, Stack, Text } from '@grafana/ui';
 import { PluginPage } from '@grafana/runtime';
 import type { AgentConfig } from '../../shared/api/settings';
 import { ErrorAlert } from '../../shared/components/ErrorAlert';
+import { StreamBadge } from '../../shared/components/Badges';
+import { useAgentStream } from '../../shared/hooks/useAgentEvents';
 import { TargetsTable } from '../targets/TargetsTable';
 import { useAgents, useClient } from '../agents/agents';
 import { useTargets } from '../targets/useTargets';
 import { AgentsGate } from '../agents/AgentsGate';
+import { AgentStatus } from '../agents/AgentStatus';
+import { DashboardLink } from './DashboardLink';
 
 /** Every target of every agent at a glance. */
 export function OverviewPage() {
@@ -15,8 +19,11 @@ export function OverviewPage() {
       <AgentsGate agents={agents}>
         {(list) => (
           <Stack direction="column" gap={3}>
+            <Stack direction="row" justifyContent="flex-end">
+              <DashboardLink />
+            </Stack>
             {list.map((agent) => (
-              <AgentTargets key={agent.slot} agent={agent} showName={list.length > 1} />
+              <AgentTargets key={agent.slot} agent={agent} />
             ))}
           </Stack>
         )}
@@ -25,16 +32,19 @@ export function OverviewPage() {
   );
 }
 
-function AgentTargets({ agent, showName }: { agent: AgentConfig; showName: boolean }) {
+function AgentTargets({ agent }: { agent: AgentConfig }) {
   const client = useClient(agent);
   const targets = useTargets(client);
+  const stream = useAgentStream(client);
   return (
     <section aria-label={`Agent ${agent.name}`}>
-      {showName && (
+      <Stack direction="row" gap={2} alignItems="center" wrap="wrap">
         <Text element="h3" variant="h4">
           {agent.name}
         </Text>
-      )}
+        <AgentStatus client={client} />
+        <StreamBadge state={stream} />
+      </Stack>
       {targets.loading ? (
         <LoadingPlaceholder text={`Loading targets from ${agent.name}…`} />
       ) : targets.error !== undefined && !targets.value ? (

@@ -1,8 +1,9 @@
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AgentClient } from '../../shared/api/client';
-import { mockBackendSrv } from '../../test/backendSrv';
-import { AGENT, failingTarget, target } from '../../test/fixtures';
+import { agentPath, mockBackendSrv, ok } from '../../test/backendSrv';
+import { AGENT, backup, failingTarget, target } from '../../test/fixtures';
 import { isDisabled, renderAt, setRole } from '../../test/render';
 import { TargetsTable } from './TargetsTable';
 
@@ -38,5 +39,13 @@ describe('TargetsTable', () => {
     expect(screen.getByText('Running')).toBeInTheDocument();
     expect(screen.getByTestId('run-progress')).toBeInTheDocument();
     expect(isDisabled(screen.getByRole('button', { name: 'Back up shop now' }))).toBe(true);
+  });
+
+  it("opens a row to the target's last runs", async () => {
+    mockBackendSrv({ [`GET ${agentPath('/api/v1/backups')}`]: ok({ backups: [backup()] }) });
+    renderAt(<TargetsTable client={new AgentClient(AGENT)} targets={[target()]} onChanged={() => undefined} />);
+    expect(screen.queryByRole('region', { name: 'Last runs of shop' })).not.toBeInTheDocument();
+    await userEvent.click(within(screen.getAllByRole('row')[1]!).getByRole('button', { name: 'Toggle row expanded' }));
+    expect(await screen.findByRole('figure', { name: 'Duration of the last run' })).toBeInTheDocument();
   });
 });

@@ -8,6 +8,7 @@ import { BackUpNowButton } from './BackUpNowButton';
 import { FailureSummary } from '../../shared/components/FailureSummary';
 import { Freshness } from './Freshness';
 import { RunProgress } from './RunProgress';
+import { TargetHistory } from './TargetHistory';
 
 interface Props {
   client: AgentClient;
@@ -15,7 +16,10 @@ interface Props {
   onChanged: () => void;
 }
 
-/** One row per target: its state, freshness, verification, schedule, last failure, and the button. */
+/**
+ * One row per target: its state, freshness, verification, schedule, last failure, and the button;
+ * a row opens to the target's last runs.
+ */
 export function TargetsTable({ client, targets, onChanged }: Props) {
   const slot = client.agent.slot;
   const columns: Array<Column<TargetInfo>> = [
@@ -98,5 +102,12 @@ export function TargetsTable({ client, targets, onChanged }: Props) {
       cell: ({ row: { original: t } }) => <BackUpNowButton client={client} target={t} onStarted={onChanged} />,
     },
   ];
-  return <InteractiveTable columns={columns} data={targets} getRowId={(t) => t.name} />;
+  return (
+    <InteractiveTable
+      columns={columns}
+      data={targets}
+      getRowId={(t) => t.name}
+      renderExpandedRow={(t) => <TargetHistory client={client} target={t} />}
+    />
+  );
 }

@@ -4,6 +4,7 @@ import { FakeEventSource } from '../../test/eventSource';
 import { AGENT, backup, target } from '../../test/fixtures';
 import { AgentClient, getAppSettings, saveAppSettings } from './client';
 import { AgentError, describeError } from './errors';
+import type { StreamState } from './eventStreams';
 import type { AgentEvent } from '../../../backend/src/contract/index.js';
 
 const client = new AgentClient(AGENT);
@@ -155,55 +156,26 @@ describe('errors', () => {
 describe('AgentClient.subscribe', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('opens the event stream through the proxy and parses events', () => {
+  it("opens the agent's event stream through the proxy and parses its events", () => {
     vi.stubGlobal('EventSource', FakeEventSource);
     const events: AgentEvent[] = [];
-    const live: boolean[] = [];
-    const unsubscribe = client.subscribe({ onEvent: (e) => events.push(e), onLive: (l) => live.push(l) });
+    const states: StreamState[] = [];
+    const unsubscribe = client.subscribe({ onEvent: (e) => events.push(e), onState: (s) => states.push(s) });
     const source = FakeEventSource.last!;
     expect(source.url).toBe('/api/plugin-proxy/warden-mysqlbackup-app/agent/0/api/v1/events');
     source.onopen?.();
     source.emit('run-started', { id: 'r1', target: 'shop', kind: 'backup', startedAt: 'now' });
     expect(events).toEqual([{ type: 'run-started', id: 'r1', target: 'shop', kind: 'backup', startedAt: 'now' }]);
+    expect(states).toEqual(['connecting', 'live']);
     unsubscribe();
     expect(source.closed).toBe(true);
-    expect(live).toEqual([true, false]);
   });
 
-  it('asks again, after growing pauses, when the agent refuses the stream', () => {
-    vi.useFakeTimers();
+  it('shares one stream between the clients of one agent, and not with another agent', () => {
     vi.stubGlobal('EventSource', FakeEventSource);
-    try {
-      const live: boolean[] = [];
-      const unsubscribe = client.subscribe({ onEvent: vi.fn(), onLive: (l) => live.push(l) });
-      const before = FakeEventSource.opened;
-      FakeEventSource.last!.refuse();
-      vi.advanceTimersByTime(4_999);
-      expect(FakeEventSource.opened).toBe(before);
-      vi.advanceTimersByTime(1);
-      expect(FakeEventSource.opened).toBe(before + 1);
-      FakeEventSource.last!.refuse();
-      vi.advanceTimersByTime(9_999);
-      expect(FakeEventSource.opened).toBe(before + 1);
-      vi.advanceTimersByTime(1);
-      expect(FakeEventSource.opened).toBe(before + 2);
-      FakeEventSource.last!.onopen?.();
-      expect(live).toEqual([false, false, true]);
-      // Once unsubscribed, a refusal is not retried.
-      unsubscribe();
-      FakeEventSource.last!.refuse();
-      vi.advanceTimersByTime(120_000);
-      expect(FakeEventSource.opened).toBe(before + 2);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('does nothing where EventSource does not exist', () => {
-    vi.stubGlobal('EventSource', undefined);
-    const onLive = vi.fn();
-    client.subscribe({ onEvent: vi.fn(), onLive })();
-    expect(onLive).not.toHaveBeenCalled();
+    const before = FakeEventSource.opened;
+    const stops = [client, new AgentClient(AGENT), new AgentClient({ ...AGENT, slot: 3 })].map((c) => c.subscribe({}));
+    expect(FakeEventSource.opened - before).toBe(2);
+    for (const stop of stops) stop();
   });
 });
-

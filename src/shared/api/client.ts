@@ -4,18 +4,17 @@
 import { config, type BackendSrvRequest } from '@grafana/runtime';
 import { PLUGIN_ID } from '../../constants';
 import { toAgentError } from './errors';
+import { subscribeStream, type StreamHandlers } from './eventStreams';
 import { fetchData } from './fetchData';
 import type { AgentConfig, AppJsonData } from './settings';
-import {
-  AGENT_EVENT_TYPES,
-  type AgentEvent,
-  type AgentInfo,
-  type BackupSummary,
-  type Manifest,
-  type RunStatus,
-  type StartedRun,
-  type TargetInfo,
-  type VerifyLevel,
+import type {
+  AgentInfo,
+  BackupSummary,
+  Manifest,
+  RunStatus,
+  StartedRun,
+  TargetInfo,
+  VerifyLevel,
 } from '../../../backend/src/contract/index.js';
 
 /** one line of the run's log.jsonl (pino) */
@@ -33,19 +32,10 @@ export interface BackupFilter {
 }
 
 const PROXY_URL = `/api/plugin-proxy/${PLUGIN_ID}`;
-/** Pauses before a refused event stream is asked for again: doubling, at most a minute. */
-const RESUBSCRIBE_FIRST_MS = 5_000;
-const RESUBSCRIBE_MAX_MS = 60_000;
 const SETTINGS_URL = `/api/plugins/${PLUGIN_ID}/settings`;
 
 function request<T>(options: BackendSrvRequest): Promise<T> {
   return fetchData<T>(options, toAgentError);
-}
-
-export interface EventHandlers {
-  onEvent: (event: AgentEvent) => void;
-  /** true while the stream is open; EventSource reconnects by itself after an error */
-  onLive: (live: boolean) => void;
 }
 
 export class AgentClient {
@@ -94,46 +84,11 @@ export class AgentClient {
   }
 
   /**
-   * Live events over SSE through the proxy; returns the unsubscribe function. EventSource
-   * reconnects by itself after a dropped stream, but gives up on a refusal (the agent answers 503
-   * when its streams are all taken): then a new one is opened after a growing pause.
+   * Live events over SSE through the proxy, on the one stream of this agent that every page and
+   * panel in the tab shares; returns the unsubscribe function.
    */
-  subscribe({ onEvent, onLive }: EventHandlers): () => void {
-    if (typeof EventSource === 'undefined') return () => undefined;
-    let source: EventSource | null = null;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let pause = RESUBSCRIBE_FIRST_MS;
-    let stopped = false;
-    const open = () => {
-      const current = new EventSource(`${config.appSubUrl ?? ''}${this.url('/api/v1/events')}`);
-      source = current;
-      current.onopen = () => {
-        pause = RESUBSCRIBE_FIRST_MS;
-        onLive(true);
-      };
-      current.onerror = () => {
-        onLive(false);
-        if (stopped || current.readyState !== EventSource.CLOSED) return;
-        retry = setTimeout(open, pause);
-        pause = Math.min(pause * 2, RESUBSCRIBE_MAX_MS);
-      };
-      for (const type of AGENT_EVENT_TYPES) {
-        current.addEventListener(type, (message) => {
-          try {
-            onEvent({ ...JSON.parse((message as MessageEvent<string>).data), type } as AgentEvent);
-          } catch {
-            // a malformed event is dropped; the next poll or event brings the state anyway
-          }
-        });
-      }
-    };
-    open();
-    return () => {
-      stopped = true;
-      clearTimeout(retry);
-      source?.close();
-      onLive(false);
-    };
+  subscribe(handlers: StreamHandlers): () => void {
+    return subscribeStream(`${config.appSubUrl ?? ''}${this.url('/api/v1/events')}`, handlers);
   }
 }
 

@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ClassBadge, RunStatusBadge, TargetStateBadge, VerificationBadge } from './Badges';
+import { ClassBadge, RunStatusBadge, StreamBadge, TargetStateBadge, VerificationBadge } from './Badges';
 
 describe('Badges', () => {
   it('names every target state in words', () => {
@@ -31,5 +31,14 @@ describe('Badges', () => {
     expect(screen.getByText('not verified')).toBeInTheDocument();
     rerender(<VerificationBadge verification={{ level: 'restore', ok: false, at: '', restoreSeconds: null, problems: [] }} />);
     expect(screen.getByText('restore failed')).toBeInTheDocument();
+  });
+
+  it('shows whether live updates arrive, and nothing while the stream first connects', () => {
+    const { container, rerender } = render(<StreamBadge state="connecting" />);
+    expect(container).toBeEmptyDOMElement();
+    rerender(<StreamBadge state="live" />);
+    expect(screen.getByText('Live')).toBeInTheDocument();
+    rerender(<StreamBadge state="reconnecting" />);
+    expect(screen.getByText('Reconnecting')).toBeInTheDocument();
   });
 });

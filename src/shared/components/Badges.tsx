@@ -1,5 +1,6 @@
-// Small badges: a target's state, a run's status, its failure class, its verification.
+// Small badges: a target's state, a run's status, its failure class, its verification, the live stream.
 import { Badge, type BadgeColor, type IconName } from '@grafana/ui';
+import type { StreamState } from '../api/eventStreams';
 import type { RunClass, RunStatus, TargetState, VerificationSummary } from '../../../backend/src/contract/index.js';
 
 /** A badge described by a table row: states map to one of these each. */
@@ -50,4 +51,19 @@ export function VerificationBadge({ verification }: { verification: Verification
   ) : (
     <Badge text={`${verification.level} failed`} color="red" tooltip={verification.problems.map((p) => p.detail).join('; ')} />
   );
+}
+
+const STREAM_STATES: Record<Exclude<StreamState, 'connecting'>, BadgeSpec> = {
+  live: { text: 'Live', color: 'green', icon: 'rss', tooltip: 'Runs and their progress show as the agent reports them.' },
+  reconnecting: {
+    text: 'Reconnecting',
+    color: 'orange',
+    icon: 'sync',
+    tooltip: "The agent's event stream is down: the agent is asked every few seconds instead until it is back.",
+  },
+};
+
+/** Whether live updates arrive; nothing while the stream first connects. */
+export function StreamBadge({ state }: { state: StreamState }) {
+  return state === 'connecting' ? null : <SpecBadge spec={STREAM_STATES[state]} />;
 }

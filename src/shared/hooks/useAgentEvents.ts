@@ -1,14 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AgentClient } from '../api/client';
+import type { StreamState } from '../api/eventStreams';
 import type { AgentEvent } from '../../../backend/src/contract/index.js';
+
+/** The state of the agent's shared event stream, and its events to `onEvent` while mounted. */
+export function useAgentStream(client: AgentClient, onEvent?: (event: AgentEvent) => void): StreamState {
+  const [state, setState] = useState<StreamState>('connecting');
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
+  useEffect(() => client.subscribe({ onEvent: (event) => handler.current?.(event), onState: setState }), [client]);
+  return state;
+}
 
 /** Subscribes to the agent's event stream; returns whether it is open (callers poll when not). */
 export function useAgentEvents(client: AgentClient, onEvent: (event: AgentEvent) => void): boolean {
-  const [live, setLive] = useState(false);
-  const handler = useRef(onEvent);
-  handler.current = onEvent;
-  useEffect(() => client.subscribe({ onEvent: (event) => handler.current(event), onLive: setLive }), [client]);
-  return live;
+  return useAgentStream(client, onEvent) === 'live';
 }
 
 /**

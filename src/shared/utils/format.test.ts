@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, formatRelative } from './format';
+import { config } from '@grafana/runtime';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatBytes, formatCount, formatDuration, formatRelative, formatTime, userTimeZone } from './format';
+
+function setTimeZone(timezone: string): void {
+  config.bootData = { ...config.bootData, user: { ...config.bootData?.user, timezone } };
+}
 
 describe('format', () => {
   it('formats bytes in binary units', () => {
@@ -26,5 +31,35 @@ describe('format', () => {
 
   it('groups thousands', () => {
     expect(formatCount(1234567)).toBe('1,234,567');
+  });
+
+  describe('in the user\'s Grafana time zone', () => {
+    const original = config.bootData?.user?.timezone ?? '';
+    afterEach(() => setTimeZone(original));
+    const AT = '2025-03-01T23:30:05.000Z';
+
+    it('formats a time in the zone of the Grafana profile, not the browser', () => {
+      setTimeZone('Asia/Tokyo');
+      expect(formatTime(AT)).toBe('2025-03-02 08:30:05');
+      setTimeZone('America/New_York');
+      expect(formatTime(AT)).toBe('2025-03-01 18:30:05');
+      setTimeZone('utc');
+      expect(formatTime(AT)).toBe('2025-03-01 23:30:05');
+    });
+
+    it("falls back to the browser's zone when Grafana says so or says nothing", () => {
+      setTimeZone('');
+      expect(userTimeZone()).toBe('browser');
+      const local = new Date(AT);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      expect(formatTime(AT)).toBe(
+        `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())} ${pad(local.getHours())}:${pad(local.getMinutes())}:05`,
+      );
+    });
+
+    it('leaves what is not a time as it is', () => {
+      expect(formatTime(null)).toBe('–');
+      expect(formatTime('soon')).toBe('soon');
+    });
   });
 });

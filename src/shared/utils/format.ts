@@ -1,4 +1,6 @@
 // Numbers and times the way operators read them.
+import { dateTimeFormat, type TimeZone } from '@grafana/data';
+import { config } from '@grafana/runtime';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -44,13 +46,19 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   return seconds > 0 ? `${formatDuration(seconds)} ago` : `in ${formatDuration(-seconds)}`;
 }
 
-/** local date and time, to the second */
+/**
+ * The signed-in user's time zone as Grafana resolved it from the profile, team, organization and
+ * server default (pkg/api/index.go puts it in bootData): an IANA name, `utc`, or `browser`.
+ */
+export function userTimeZone(): TimeZone {
+  return config.bootData?.user?.timezone || 'browser';
+}
+
+/** Date and time in the user's Grafana time zone and date format (not the browser's zone). */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '–';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (Number.isNaN(Date.parse(iso))) return iso;
+  return dateTimeFormat(iso, { timeZone: userTimeZone() });
 }
 
 export function formatCount(n: number | null | undefined): string {

@@ -110,31 +110,53 @@ async function configPage(): Promise<ReactNode> {
   );
 }
 
-/** A nested panel in a panel frame, its options from the URL (?targets=a,b&verifyLevel=parse). */
-async function panelPage(name: string): Promise<ReactNode> {
+async function loadPanel(name: string): Promise<NonNullable<PanelPlugin['panel']>> {
   const { plugin } = await loadPluginModule(`${PLUGIN_BASE}/panels/${name}/module.js`, SHARED);
   if (!(plugin instanceof PanelPlugin) || !plugin.panel) throw new Error(`${name} does not export a PanelPlugin`);
-  const Panel = plugin.panel;
-  const params = new URLSearchParams(window.location.search);
-  const options: Record<string, unknown> = { verifyLevel: params.get('verifyLevel') ?? 'parse' };
-  if (params.get('targets')) options.targets = params.get('targets')!.split(',');
+  return plugin.panel;
+}
+
+/** A panel in a panel frame, as a dashboard shows it. */
+function framedPanel(Panel: NonNullable<PanelPlugin['panel']>, title: string, options: Record<string, unknown>, key?: number): ReactNode {
   const [width, height] = [760, 260];
   return (
-    <div style={{ padding: 24 }}>
-      <PanelChrome title={params.get('title') ?? name} width={width} height={height}>
+    <div key={key} style={{ padding: 24 }}>
+      <PanelChrome title={title} width={width} height={height}>
         {(innerWidth, innerHeight) => (
-          <Panel
-            {...({ options, width: innerWidth, height: innerHeight, id: 1, title: name } as unknown as grafanaData.PanelProps)}
-          />
+          <Panel {...({ options, width: innerWidth, height: innerHeight, id: key ?? 1, title } as unknown as grafanaData.PanelProps)} />
         )}
       </PanelChrome>
     </div>
   );
 }
 
+/** A nested panel in a panel frame, its options from the URL (?targets=a,b&verifyLevel=parse). */
+async function panelPage(name: string): Promise<ReactNode> {
+  const Panel = await loadPanel(name);
+  const params = new URLSearchParams(window.location.search);
+  const options: Record<string, unknown> = { verifyLevel: params.get('verifyLevel') ?? 'parse' };
+  if (params.get('targets')) options.targets = params.get('targets')!.split(',');
+  return framedPanel(Panel, params.get('title') ?? name, options);
+}
+
+/**
+ * A dashboard of several panels, `?panels=backupstatus,backupcontrol:1`: each panel by name, with
+ * `:slot` for an agent other than the first. Grafana loads each panel's module once, whatever the
+ * number of its panels on the dashboard; one module at a time here, as the loader has one `define`.
+ */
+async function dashboardPage(): Promise<ReactNode> {
+  const specs = (new URLSearchParams(window.location.search).get('panels') ?? '').split(',').map((spec) => spec.split(':'));
+  const modules = new Map<string, NonNullable<PanelPlugin['panel']>>();
+  for (const [name] of specs) if (!modules.has(name!)) modules.set(name!, await loadPanel(name!));
+  return specs.map(([name, slot], i) =>
+    framedPanel(modules.get(name!)!, `${name} ${slot ?? 0}`, { verifyLevel: 'parse', ...(slot ? { agent: Number(slot) } : {}) }, i + 1),
+  );
+}
+
 function route(): Promise<ReactNode> {
   const path = window.location.pathname;
   if (path.startsWith(`/plugins/${PLUGIN_ID}`)) return configPage();
+  if (path === '/dashboard') return dashboardPage();
   const panel = /^\/panels\/([a-z]+)/.exec(path);
   if (panel) return panelPage(panel[1]!);
   return appPage();

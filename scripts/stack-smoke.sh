@@ -137,7 +137,8 @@ usage() { # printf only (a builtin): --help works with nothing in PATH
     "  3. Prometheus scrapes the agent and has $SUCCESS_METRIC;" \
     '  4. the provisioned alert rules exist and evaluate;' \
     '  5. a forced backup failure (wrong password) sends the "backup failed" mail to Mailpit.' \
-    'Prints PASS/FAIL per check and a summary; exits 1 if a check failed, 2 if it could not start.' \
+    'Prints PASS/FAIL per check and a summary; exits 1 if a check failed or the stack did not come up,' \
+    '2 if something it needs (docker, Compose v2, curl, jq, npm for the plugin) is missing.' \
     '' \
     '  --keep   leave the stack running afterwards (default: docker compose down -v, also on Ctrl-C)' \
     '  --build  rebuild the plugin (npm run build) even if dist/ looks current' \

@@ -1,5 +1,5 @@
 import type { TargetConfig } from '../config/schema.js';
-import type { ServerEndpoint, ServerFacts } from '../mysql/server.js';
+import { endpointArgs, type ServerEndpoint, type ServerFacts } from '../mysql/server.js';
 import { coordinatesPlan, toolCompatArgs } from '../mysql/dialect.js';
 import type { DumpTool } from '../mysql/tool.js';
 
@@ -26,8 +26,7 @@ export function buildDumpArgs(
   part: DumpPart = { kind: 'full', coordinates: true },
 ): string[] {
   const args = [`--defaults-file=${defaultsFile}`];
-  if (endpoint.socket) args.push(`--socket=${endpoint.socket}`, '--protocol=SOCKET');
-  else args.push(`--host=${endpoint.host}`, `--port=${endpoint.port}`, '--protocol=TCP');
+  args.push(...endpointArgs(endpoint));
   // One consistent InnoDB snapshot without locking writers; --quick streams rows instead of
   // buffering each table in the client.
   args.push('--single-transaction', '--quick', '--hex-blob', `--default-character-set=${target.characterSet}`, '--comments');

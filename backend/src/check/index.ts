@@ -14,7 +14,7 @@ import type { TargetConfig } from '../config/schema.js';
 import { resolvePassword } from '../mysql/credentials.js';
 import { runtimeDir } from '../mysql/runtimeDir.js';
 import { connect, readServerFacts, rows, ServerError, type ServerEndpoint, type ServerFacts } from '../mysql/server.js';
-import { binlogRetentionVariable, coordinatesPlan } from '../mysql/dialect.js';
+import { binlogRetentionVariable, coordinatesPlan, toolTakesGlobalLock } from '../mysql/dialect.js';
 import { chooseDumpTool, findDumpTools, type DumpTool, which } from '../mysql/tool.js';
 import { type Grant, holds, holdsOnTable, readGrants } from './grants.js';
 
@@ -113,7 +113,8 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     const grants = await readGrants(conn);
     // The agent reads the coordinates itself when asked to, or when the tool cannot ask this server.
     const agentReadsCoordinates = target.binlogCoordinates === 'agent' || (facts.tool !== null && coordinatesPlan(facts.tool, server).by === 'agent');
-    checks.push(...grantChecks(grants, server, target, agentReadsCoordinates));
+    const toolLocks = facts.tool !== null && toolTakesGlobalLock(facts.tool, server);
+    checks.push(...grantChecks(grants, server, target, agentReadsCoordinates, toolLocks));
     checks.push(await binlogRetentionCheck(conn, server, target));
     checks.push(consistencyCheck(server, target));
     checks.push(await charsetCheck(conn, server, target));
@@ -127,7 +128,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
 }
 
 /** The grants the chosen dump options need; a missing one would make the tool fail or, worse, skip objects silently. */
-function grantChecks(grants: Grant[], server: ServerFacts, target: TargetConfig, agentReadsCoordinates: boolean): Check[] {
+function grantChecks(grants: Grant[], server: ServerFacts, target: TargetConfig, agentReadsCoordinates: boolean, toolLocks: boolean): Check[] {
   const missing: string[] = [];
   const on = (db: string) => `\`${db}\`.*`;
   for (const db of server.databases) {
@@ -151,6 +152,7 @@ function grantChecks(grants: Grant[], server: ServerFacts, target: TargetConfig,
     // The agent's own read watches the dump open its snapshot in information_schema.INNODB_TRX.
     if (agentReadsCoordinates && !holds(grants, 'PROCESS')) missing.push('PROCESS ON *.* (binlog coordinates read by the agent)');
   }
+  if (toolLocks && !holds(grants, 'RELOAD')) missing.push('RELOAD ON *.* (mysqldump 8.0.32+ locks a server with GTIDs itself)');
   if (target.method === 'per-table' && target.consistent) {
     if (!holds(grants, 'RELOAD')) missing.push('RELOAD ON *.* (consistent per-table snapshots)');
     if (!holds(grants, 'PROCESS')) missing.push('PROCESS ON *.* (consistent per-table snapshots)');
@@ -258,7 +260,7 @@ async function bodyCommentCheck(conn: mysql.Connection, server: ServerFacts): Pr
   return warn(
     'object-bodies',
     `a /* */ comment in the body of ${found.map((r) => String(r.name)).join(', ')} makes the dump unloadable (the dump tool wraps the body in a /*! */ comment it ends)`,
-    'Rewrite those comments as -- comments, or remove them (CREATE OR REPLACE TRIGGER / ALTER EVENT).',
+    'Rewrite those comments as -- comments, or remove them (DROP TRIGGER and CREATE TRIGGER again, ALTER EVENT).',
   );
 }
 

@@ -6,6 +6,7 @@ import { collectStderr, spawnChild } from './children.js';
 import { writeDefaultsFile } from './credentials.js';
 import { which } from './tool.js';
 import type { ServerLogin } from './login.js';
+import { endpointArgs } from './server.js';
 
 export function findClient(): { name: 'mariadb' | 'mysql'; path: string } {
   for (const name of ['mariadb', 'mysql'] as const) {
@@ -31,7 +32,7 @@ export function startClient(login: ServerLogin, database?: string): ClientProces
   const { endpoint } = login;
   const args = [
     `--defaults-file=${defaults.path}`,
-    ...(endpoint.socket ? [`--socket=${endpoint.socket}`, '--protocol=SOCKET'] : [`--host=${endpoint.host}`, `--port=${endpoint.port}`, '--protocol=TCP']),
+    ...endpointArgs(endpoint),
     `--connect-timeout=${login.connectTimeoutSeconds}`,
     '--default-character-set=utf8mb4',
     // Dumps may hold any byte inside strings; the client must not interpret them.

@@ -3,15 +3,18 @@
 // here (test/binlogCoordinates.test.ts runs every coordinate path against it); the MySQL rows
 // follow the documentation.
 import { describe, expect, it } from 'vitest';
-import { binlogRetentionVariable, binlogStatusSql, coordinatesPlan, gtidSql, parseVersion, toolCompatArgs } from './dialect.js';
+import { binlogRetentionVariable, binlogStatusSql, binlogStreamArgs, coordinatesPlan, gtidSql, parseVersion, toolCompatArgs, toolTakesGlobalLock } from './dialect.js';
 
 const SERVERS = {
   'MariaDB 10.6': { flavor: 'mariadb', version: '10.6.21-MariaDB' },
   'MariaDB 10.11': { flavor: 'mariadb', version: '10.11.19-MariaDB-0+deb12u1' },
   'MariaDB 11.4': { flavor: 'mariadb', version: '11.4.5-MariaDB' },
-  'MySQL 5.7': { flavor: 'mysql', version: '5.7.44-log' },
-  'MySQL 8.0': { flavor: 'mysql', version: '8.0.40' },
-  'MySQL 8.4': { flavor: 'mysql', version: '8.4.3' },
+  'MySQL 5.7': { flavor: 'mysql', version: '5.7.44-log', gtidMode: 'OFF' },
+  'MySQL 8.0': { flavor: 'mysql', version: '8.0.40', gtidMode: 'OFF' },
+  'MySQL 8.4': { flavor: 'mysql', version: '8.4.3', gtidMode: 'OFF' },
+  'MySQL 5.7 GTID': { flavor: 'mysql', version: '5.7.44-log', gtidMode: 'ON' },
+  'MySQL 8.0 GTID': { flavor: 'mysql', version: '8.0.40', gtidMode: 'ON' },
+  'MySQL 8.4 GTID': { flavor: 'mysql', version: '8.4.3', gtidMode: 'ON' },
 } as const;
 
 const TOOLS = {
@@ -74,8 +77,10 @@ describe('binlog coordinates by tool and server', () => {
     ['mysqldump 8.0.40', 'MySQL 8.4', agent],
     ['mysqldump 8.0.40', 'MariaDB 10.11', tool(['--source-data=2'])],
     ['mysqldump 8.4', 'MySQL 8.4', tool(['--source-data=2'])],
-    // mysqldump 8.4 runs SHOW BINARY LOG STATUS, which these servers do not know.
-    ['mysqldump 8.4', 'MySQL 8.0', agent],
+    // mysqldump 8.4 asks a MySQL server's version first: SHOW MASTER STATUS below 8.2.
+    ['mysqldump 8.4', 'MySQL 8.0', tool(['--source-data=2'])],
+    ['mysqldump 8.4', 'MySQL 5.7', tool(['--source-data=2'])],
+    // MariaDB's version number passes mysqldump's 8.2 test: it sends SHOW BINARY LOG STATUS.
     ['mysqldump 8.4', 'MariaDB 10.11', agent],
   ])('%s against %s', (t, s, plan) => {
     expect(coordinatesPlan(TOOLS[t], SERVERS[s])).toEqual(plan);
@@ -91,12 +96,53 @@ describe('options each tool needs against each server', () => {
   it.each<[ToolName, ServerName, string[]]>([
     ['mariadb-dump 10.11', 'MariaDB 10.11', []],
     ['mariadb-dump 10.11', 'MySQL 8.4', []],
-    ['mysqldump 5.7', 'MySQL 5.7', ['--set-gtid-purged=OFF']],
-    ['mysqldump 8.0.40', 'MySQL 5.7', ['--no-tablespaces', '--column-statistics=0', '--set-gtid-purged=COMMENTED']],
-    ['mysqldump 8.0.40', 'MySQL 8.0', ['--no-tablespaces', '--set-gtid-purged=COMMENTED']],
-    ['mysqldump 8.4', 'MySQL 8.4', ['--no-tablespaces', '--set-gtid-purged=COMMENTED']],
+    ['mysqldump 5.7', 'MySQL 5.7', ['--no-tablespaces', '--set-gtid-purged=OFF']],
+    ['mysqldump 5.7', 'MySQL 5.7 GTID', ['--no-tablespaces', '--set-gtid-purged=OFF']],
+    // gtid_mode OFF (the default): COMMENTED would stop mysqldump ("Server has GTIDs disabled").
+    ['mysqldump 8.0.40', 'MySQL 5.7', ['--no-tablespaces', '--column-statistics=0', '--set-gtid-purged=OFF']],
+    ['mysqldump 8.0.40', 'MySQL 8.0', ['--no-tablespaces', '--set-gtid-purged=OFF']],
+    ['mysqldump 8.4', 'MySQL 8.4', ['--no-tablespaces', '--set-gtid-purged=OFF']],
+    ['mysqldump 8.0.40', 'MySQL 5.7 GTID', ['--no-tablespaces', '--column-statistics=0', '--set-gtid-purged=COMMENTED']],
+    ['mysqldump 8.0.40', 'MySQL 8.0 GTID', ['--no-tablespaces', '--set-gtid-purged=COMMENTED']],
+    ['mysqldump 8.4', 'MySQL 8.4 GTID', ['--no-tablespaces', '--set-gtid-purged=COMMENTED']],
     ['mysqldump 8.0.40', 'MariaDB 10.11', ['--no-tablespaces', '--column-statistics=0']],
   ])('%s against %s: %j', (t, s, args) => {
     expect(toolCompatArgs(TOOLS[t], SERVERS[s])).toEqual(args);
+  });
+
+  it.each<[ToolName, ServerName, boolean]>([
+    ['mysqldump 8.4', 'MySQL 8.4 GTID', true],
+    ['mysqldump 8.0.40', 'MySQL 8.0 GTID', true],
+    ['mysqldump 8.0.25', 'MySQL 8.0 GTID', false],
+    ['mysqldump 8.4', 'MySQL 8.4', false],
+    ['mariadb-dump 10.11', 'MariaDB 10.11', false],
+  ])('%s against %s takes a global read lock itself (needs RELOAD): %s', (t, s, locks) => {
+    expect(toolTakesGlobalLock(TOOLS[t], SERVERS[s])).toBe(locks);
+  });
+});
+
+describe('streaming the binary logs', () => {
+  // What `--version` says of each: mariadb-binlog and MySQL 5.7's mysqlbinlog print their own 3.x.
+  const BINLOG_TOOLS = {
+    'mariadb-binlog 10.11': { flavor: 'mariadb', distribution: '3.5' },
+    'mysqlbinlog 5.7': { flavor: 'mysql', distribution: '3.4' },
+    'mysqlbinlog 8.0': { flavor: 'mysql', distribution: '8.0.40' },
+    'mysqlbinlog 8.4': { flavor: 'mysql', distribution: '8.4.3' },
+  } as const;
+  it.each<[keyof typeof BINLOG_TOOLS, string]>([
+    ['mariadb-binlog 10.11', '--stop-never-slave-server-id=4182017'],
+    ['mysqlbinlog 5.7', '--stop-never-slave-server-id=4182017'],
+    // WL#9633 (MySQL 8.0) deprecated --stop-never-slave-server-id for --connection-server-id.
+    ['mysqlbinlog 8.0', '--connection-server-id=4182017'],
+    ['mysqlbinlog 8.4', '--connection-server-id=4182017'],
+  ])('%s connects with %s', (name, idOption) => {
+    expect(binlogStreamArgs(BINLOG_TOOLS[name], 4182017, '/arch/incoming/', 'binlog.000042')).toEqual([
+      '--read-from-remote-server',
+      '--raw',
+      '--stop-never',
+      idOption,
+      '--result-file=/arch/incoming/',
+      'binlog.000042',
+    ]);
   });
 });

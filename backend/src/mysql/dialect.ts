@@ -21,6 +21,8 @@ const atLeast = (v: Version, major: number, minor = 0, patch = 0) =>
 export interface Server {
   flavor: 'mariadb' | 'mysql';
   version: string;
+  /** MySQL's `@@GLOBAL.gtid_mode` (OFF, OFF_PERMISSIVE, ON_PERMISSIVE, ON); undefined elsewhere. */
+  gtidMode?: string | null;
 }
 
 /** A dump tool as far as its options go (what DumpTool says of it). */
@@ -65,12 +67,15 @@ export type CoordinatesPlan =
   | { by: 'agent'; reason: string };
 
 /**
- * Which statement a dump tool runs for `--master-data` / `--source-data`: mysqldump switched to
- * `SHOW BINARY LOG STATUS` in 8.2 (client/mysqldump.cc, MySQL 8.2.0); mariadb-dump runs
- * `SHOW MASTER STATUS` (client/mysqldump.c, MariaDB 10.x/11.x).
+ * Which statement a dump tool runs for `--master-data` / `--source-data`. mariadb-dump runs
+ * `SHOW MASTER STATUS` (client/mysqldump.c, MariaDB 10.x/11.x). mysqldump from 8.2 asks the server's
+ * version first and runs `SHOW BINARY LOG STATUS` only from 8.2.0 on (client/mysqldump.cc,
+ * get_compatible_rpl_source_query, FIRST_SOURCE_COMMAND_VERSION 80200); MariaDB's version numbers
+ * (10.x, 11.x) pass that test, so it sends MariaDB the statement MariaDB does not know.
  */
-function toolStatusSql(tool: Tool): string {
-  return tool.flavor === 'mysql' && atLeast(parseVersion(tool.distribution), 8, 2) ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS';
+function toolStatusSql(tool: Tool, server: Server): string {
+  if (tool.flavor !== 'mysql' || !atLeast(parseVersion(tool.distribution), 8, 2)) return 'SHOW MASTER STATUS';
+  return server.flavor === 'mysql' && !atLeast(parseVersion(server.version), 8, 2) ? 'SHOW MASTER STATUS' : 'SHOW BINARY LOG STATUS';
 }
 
 /**
@@ -80,7 +85,7 @@ function toolStatusSql(tool: Tool): string {
  * GTID position rather than the file and offset; MariaDB manual, "mariadb-dump").
  */
 export function coordinatesPlan(tool: Tool, server: Server): CoordinatesPlan {
-  const wanted = toolStatusSql(tool);
+  const wanted = toolStatusSql(tool, server);
   if (wanted !== binlogStatusSql(server) && !(wanted === 'SHOW MASTER STATUS' && server.flavor === 'mariadb')) {
     return { by: 'agent', reason: `${tool.flavor === 'mysql' ? 'mysqldump' : 'mariadb-dump'} ${tool.distribution} runs ${wanted}, which ${server.flavor} ${server.version} does not know` };
   }
@@ -91,24 +96,58 @@ export function coordinatesPlan(tool: Tool, server: Server): CoordinatesPlan {
 }
 
 /**
+ * mysqldump writes `SET @@GLOBAL.GTID_PURGED` for a server with GTIDs; a restore into a server with
+ * its own GTID history refuses it, so it is kept as a comment (`COMMENTED`, MySQL WL#12959, from
+ * 8.0.17), where the agent still reads it (backup/context.ts). Against a server whose gtid_mode is
+ * not ON, `COMMENTED` makes mysqldump stop with "Server has GTIDs disabled" (client/mysqldump.cc,
+ * process_set_gtid_purged): `OFF` there, and before 8.0.17.
+ */
+function gtidPurgedMode(tool: Tool, server: Server): 'COMMENTED' | 'OFF' {
+  return server.gtidMode === 'ON' && atLeast(parseVersion(tool.distribution), 8, 0, 17) ? 'COMMENTED' : 'OFF';
+}
+
+/**
  * Options one tool needs against one server, whatever is dumped:
  * - mysqldump from 8.0 reads `information_schema.COLUMN_STATISTICS`, which neither MariaDB nor
  *   MySQL 5.7 has: `--column-statistics=0` (MySQL 8.0 manual, mysqldump, --column-statistics);
- * - mysqldump from 8.0.21 needs PROCESS to dump tablespaces, which logical backups do not use:
- *   `--no-tablespaces` (MySQL 8.0.21 release notes; mysqldump manual);
- * - mysqldump against a MySQL server with GTIDs writes `SET @@GLOBAL.GTID_PURGED`, which a
- *   restore into a server with its own GTID history refuses: keep it as a comment
- *   (`--set-gtid-purged=COMMENTED`, MySQL WL#12959, mysqldump from 8.0.17; OFF before), where
- *   the agent still reads it (backup/context.ts).
+ * - mysqldump needs PROCESS to dump tablespaces (from 5.7.31 and 8.0.21), which logical backups do
+ *   not use: `--no-tablespaces` (MySQL 8.0.21 and 5.7.31 release notes; the option is older);
+ * - against MySQL, `--set-gtid-purged` as gtidPurgedMode says.
  */
 export function toolCompatArgs(tool: Tool, server: Server): string[] {
   if (tool.flavor !== 'mysql') return [];
-  const v = parseVersion(tool.distribution);
-  const args: string[] = [];
-  if (atLeast(v, 8)) {
-    args.push('--no-tablespaces');
-    if (server.flavor === 'mariadb' || !atLeast(parseVersion(server.version), 8)) args.push('--column-statistics=0');
-  }
-  if (server.flavor === 'mysql') args.push(atLeast(v, 8, 0, 17) ? '--set-gtid-purged=COMMENTED' : '--set-gtid-purged=OFF');
+  const args = ['--no-tablespaces'];
+  if (atLeast(parseVersion(tool.distribution), 8) && (server.flavor === 'mariadb' || !atLeast(parseVersion(server.version), 8))) args.push('--column-statistics=0');
+  if (server.flavor === 'mysql') args.push(`--set-gtid-purged=${gtidPurgedMode(tool, server)}`);
   return args;
 }
+
+/**
+ * Whether the dump tool itself takes a global read lock, and so needs RELOAD, whatever the agent
+ * asks: mysqldump from 8.0.32 runs `FLUSH TABLES WITH READ LOCK` with `--single-transaction` when
+ * the server has GTIDs and `--set-gtid-purged` is not OFF (client/mysqldump.cc, main():
+ * server_with_gtids_and_opt_purge_not_off; MySQL bug #115022).
+ */
+export function toolTakesGlobalLock(tool: Tool, server: Server): boolean {
+  return tool.flavor === 'mysql' && server.flavor === 'mysql' && atLeast(parseVersion(tool.distribution), 8, 0, 32) && gtidPurgedMode(tool, server) === 'COMMENTED';
+}
+
+/**
+ * Arguments that make the binlog tool stream a server's binary logs, byte for byte and without
+ * end, into files named as the server names them (`--raw --stop-never`: MariaDB manual, "Using
+ * mariadb-binlog to Create a Binlog Backup"; MySQL manual, "Using mysqlbinlog to Back Up Binary Log
+ * Files"). It connects as a replica with its own server id: `--connection-server-id` on MySQL
+ * from 8.0 (WL#9633 deprecated `--stop-never-slave-server-id` for it), `--stop-never-slave-server-id`
+ * on MariaDB and MySQL 5.7. `resultPrefix` ends with a slash: the files go into that folder.
+ */
+export function binlogStreamArgs(tool: Tool, serverId: number, resultPrefix: string, firstFile: string): string[] {
+  const idOption = tool.flavor === 'mysql' && atLeast(parseVersion(tool.distribution), 8) ? '--connection-server-id' : '--stop-never-slave-server-id';
+  return ['--read-from-remote-server', '--raw', '--stop-never', `${idOption}=${serverId}`, `--result-file=${resultPrefix}`, firstFile];
+}
+
+/**
+ * The statement listing the binary logs a server still has: `SHOW BINARY LOGS` on both families
+ * (MySQL 8.4 manual, "SHOW BINARY LOGS"; MariaDB manual, "SHOW BINARY LOGS"), each row `Log_name`
+ * and `File_size`.
+ */
+export const BINARY_LOGS_SQL = 'SHOW BINARY LOGS';

@@ -15,6 +15,8 @@ export interface ServerFacts {
   logBin: boolean;
   /** MariaDB's binlog GTID position or MySQL's executed GTID set, when GTIDs are in use. */
   gtid: string | null;
+  /** MySQL's gtid_mode (OFF … ON); null on MariaDB, whose GTIDs are always on. */
+  gtidMode: string | null;
   /** The databases this run dumps, resolved from the target's list or the server's. */
   databases: string[];
   /** Base tables (`db.table`) with their engine and sizes, from information_schema. */
@@ -42,6 +44,11 @@ export function endpointOf(target: Pick<TargetConfig, 'socket' | 'host' | 'port'
 
 export function describeEndpoint(e: ServerEndpoint): string {
   return e.socket ? `socket ${e.socket}` : `${e.host}:${e.port}`;
+}
+
+/** The command-line options that point a client program at the endpoint. */
+export function endpointArgs(e: ServerEndpoint): string[] {
+  return e.socket ? [`--socket=${e.socket}`, '--protocol=SOCKET'] : [`--host=${e.host}`, `--port=${e.port}`, '--protocol=TCP'];
 }
 
 /** Client error numbers for the network failures mysql2 reports as Node error codes. */
@@ -100,6 +107,7 @@ export async function readServerFacts(conn: mysql.Connection, target: TargetConf
     const flavor = /mariadb/i.test(`${version} ${String(info?.comment ?? '')}`) ? 'mariadb' : 'mysql';
     const logBin = Number(info?.logBin) === 1;
     let gtid: string | null = null;
+    const gtidMode = flavor === 'mysql' ? String((await rows(conn, 'SELECT @@GLOBAL.gtid_mode AS mode'))[0]?.mode ?? 'OFF') : null;
     if (logBin) {
       const [g] = await rows(conn, gtidSql({ flavor, version }));
       gtid = g?.gtid ? String(g.gtid) : null;
@@ -133,7 +141,7 @@ export async function readServerFacts(conn: mysql.Connection, target: TargetConf
         dataBytes: Number(r.dataBytes),
       }));
     const views = objects.filter((r) => r.type === 'VIEW').map((r) => `${String(r.db)}.${String(r.name)}`);
-    return { version, flavor, logBin, gtid, databases, tables, views };
+    return { version, flavor, logBin, gtid, gtidMode, databases, tables, views };
   } catch (err) {
     throw err instanceof ServerError ? err : toServerError(err, endpoint);
   }

@@ -10,7 +10,7 @@ import { childEnv } from '../mysql/childEnv.js';
 import { killChild, spawnChild } from '../mysql/children.js';
 import { type DumpTool, isExecutable, which } from '../mysql/tool.js';
 import type { Logger } from '../util/log.js';
-import { type OsError, toOsError } from './sink.js';
+import { type OsError, toOsError } from '../catalog/sink.js';
 import { hasTrailer, ScanTap } from '../dumpfile/stream.js';
 import { collectStderr } from '../mysql/children.js';
 

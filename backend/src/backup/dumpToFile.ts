@@ -7,7 +7,7 @@ import { writeDefaultsFile } from '../mysql/credentials.js';
 import type { DumpContext } from './context.js';
 import { canCompressDirect, type DumpProcessOutcome, runDumpProcess } from './dumpProcess.js';
 import { dumpEvidence, summarize } from './evidence.js';
-import { FileSink } from './sink.js';
+import { FileSink } from '../catalog/sink.js';
 import { type PendingFile, storageOf } from '../storage/index.js';
 import { RawTap } from '../dumpfile/stream.js';
 

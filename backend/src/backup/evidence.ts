@@ -1,6 +1,6 @@
 import type { FailureEvidence } from '../classify/types.js';
 import type { DumpProcessOutcome } from './dumpProcess.js';
-import type { SinkFailure } from './sink.js';
+import type { SinkFailure } from '../catalog/sink.js';
 
 /** Everything a failed dump left behind, in the classifier's terms. */
 export function dumpEvidence(toolName: string, o: DumpProcessOutcome, sink: SinkFailure | null): FailureEvidence {

@@ -16,7 +16,7 @@ import { dumpToFile } from './dumpToFile.js';
 import { dumpEvidence, summarize } from './evidence.js';
 import { SectionBoundaries, TableDemux, type Section, writeChunk } from './demux.js';
 import { consistentStart } from './consistency.js';
-import { FileSink } from './sink.js';
+import { FileSink } from '../catalog/sink.js';
 import { splitTableName } from '../catalog/names.js';
 import { storageOf } from '../storage/index.js';
 import { ScanTap } from '../dumpfile/stream.js';

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSampleShop } from './harness/fixtures.js';
 import { useMariaDB } from './harness/mariadb.js';
 import { openEvents, request, serve } from './helpers/serve.js';
+import { waitFor } from './helpers/proc.js';
 import { makeWorkspace, runWarden, startWarden, targetFor } from './helpers/warden.js';
 
 const getServer = useMariaDB();
@@ -98,7 +99,11 @@ describe('a verification that does not finish', () => {
     try {
       const run = startWarden(['verify', backupDir, '--config', ws.config, '--level', 'restore', '--json']);
       run.child.stdin!.end();
-      await new Promise((r) => setTimeout(r, 1000));
+      // Stopped once it is really verifying (waiting on the held scratch server), however slowly it started.
+      await waitFor(async () => {
+        const [row] = await getServer().query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for%lock%'");
+        return Number(row?.n) > 0;
+      }, 30_000, 'the verification to wait on the scratch server');
       const stopped = Date.now();
       run.child.kill('SIGTERM');
       const r = await run.done;

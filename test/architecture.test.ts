@@ -17,17 +17,19 @@ const LAYERS: Record<string, number> = {
   dumpfile: 4,
   storage: 4,
   catalog: 5,
+  binlogfile: 6,
   // wings, one per verb (classify's verb is its floor)
-  check: 6,
-  expire: 6,
-  list: 6,
-  restore: 6,
-  verify: 7,
-  backup: 8,
+  binlog: 7,
+  check: 7,
+  expire: 7,
+  list: 7,
+  restore: 7,
+  verify: 8,
+  backup: 9,
   // surfaces
-  serve: 9,
-  cli: 10,
-  'cli.ts': 11,
+  serve: 10,
+  cli: 11,
+  'cli.ts': 12,
 };
 
 function productFiles(dir: string): string[] {

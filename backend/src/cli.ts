@@ -49,6 +49,16 @@ function program(emit: (r: CommandResult) => void): Command {
     });
 
   cmd
+    .command('binlog')
+    .description("archive a target's binary logs as the server writes them (point-in-time recovery), until SIGINT or SIGTERM")
+    .addOption(options.config())
+    .addOption(options.requiredTarget('target whose binary logs to archive'))
+    .addOption(options.json())
+    .action(async (o: { config: string; target: string; json: boolean }) => {
+      emit(await withInterrupt(async (signal) => (await import('./cli/binlog.js')).binlogCommand({ ...o, signal })));
+    });
+
+  cmd
     .command('check')
     .description('pre-flight checks of every target (or one): connection, grants, space, tool, repository')
     .addOption(options.config())

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attemptsAllowed, backoffMs, sleep } from './retry.js';
+import { attemptsAllowed } from './retry.js';
+import { backoffMs, sleep } from '../util/backoff.js';
 
 const policy = { maxAttempts: 4, baseDelaySeconds: 2, maxDelaySeconds: 10 };
 

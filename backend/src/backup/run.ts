@@ -21,7 +21,8 @@ import { findAnomalies, verificationClass, verificationOf, verifyBackup } from '
 import type { DumpAttemptResult, DumpContext, Progress } from './context.js';
 import { workingStdbuf } from './dumpProcess.js';
 import { runPerTable } from './perTable.js';
-import { attemptsAllowed, backoffMs, sleep } from './retry.js';
+import { attemptsAllowed } from './retry.js';
+import { backoffMs, sleep } from '../util/backoff.js';
 import { runSingleStream } from './singleStream.js';
 import { evidenceOf } from '../mysql/evidence.js';
 import { failureOf } from '../classify/failure.js';

@@ -22,6 +22,9 @@ export interface SinkFailure {
   compressor?: FailureEvidence['compressor'];
 }
 
+/** What was stored, and what went in before compression. */
+export type StoredDigests = Pick<ManifestFile, 'bytes' | 'sha256' | 'rawBytes' | 'rawSha256'>;
+
 export class FileSink {
   readonly rawTap = new HashTap();
   private readonly storedTap = new HashTap();
@@ -56,6 +59,12 @@ export class FileSink {
 
   /** Ends the input and waits; publishes the file on success, removes it and explains on failure. */
   async finish(meta: Pick<ManifestFile, 'role' | 'table'>): Promise<{ file: ManifestFile } | { failure: SinkFailure }> {
+    const stored = await this.publish();
+    return 'failure' in stored ? stored : { file: { name: this.name, ...meta, ...stored.digests } };
+  }
+
+  /** finish() for a file that is not part of a backup's manifest (an archived binary log). */
+  async publish(): Promise<{ digests: StoredDigests } | { failure: SinkFailure }> {
     if (!this.rawTap.writableEnded) this.rawTap.end();
     const failure = await this.settle();
     if (failure) {
@@ -64,16 +73,7 @@ export class FileSink {
     }
     // Bytes that passed through the agent were hashed on their way; a file zstd wrote is read back.
     const stored = await this.pending.commit(this.compressor.output ? { bytes: this.storedTap.bytes, sha256: this.storedTap.hash.digest('hex') } : undefined);
-    return {
-      file: {
-        name: this.name,
-        ...meta,
-        bytes: stored.bytes,
-        sha256: stored.sha256,
-        rawBytes: this.rawTap.bytes,
-        rawSha256: this.rawTap.hash.digest('hex'),
-      },
-    };
+    return { digests: { bytes: stored.bytes, sha256: stored.sha256, rawBytes: this.rawTap.bytes, rawSha256: this.rawTap.hash.digest('hex') } };
   }
 
   /**

@@ -230,6 +230,9 @@ const CASES: Case[] = [
     evidence: { tool: 'mariadb-binlog', exitCode: 1, signal: null, stderr: "ERROR: Got error reading packet from server: Could not find first log file name in binary log index file" } },
   { rule: 'binlog-not-found', flavor: 'mysql',
     evidence: { tool: 'mysqlbinlog', exitCode: 1, signal: null, stderr: "ERROR: Got error reading packet from server: Could not find first log file name in binary log index file" } },
+  // MySQL 8.0.26+ wording of ER_SOURCE_HAS_PURGED_REQUIRED_GTIDS (share/messages_to_clients.txt)
+  { rule: 'binlog-not-found', flavor: 'mysql',
+    evidence: { tool: 'mysqlbinlog', exitCode: 1, signal: null, stderr: "ERROR: Got error reading packet from server: Cannot replicate because the source purged required binary logs. Replicate the missing transactions from elsewhere, or provision a new replica from backup. Consider increasing the source's binary log expiration period. The GTID set sent by the replica is '', and the missing transactions are 'c2a8e9a4-1b1d-11ef-9f3b-0242ac120002:1-12'" } },
   { rule: 'view-invalid', flavor: 'mariadb', hint: 'warden_cls_probe.v_bad', // real
     evidence: mariadb(`mariadb-dump: Got error: 1356: "View 'warden_cls_probe.v_bad' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them" when using LOCK TABLES`) },
   { rule: 'view-invalid', flavor: 'mysql', hint: 'shop.v_sales',

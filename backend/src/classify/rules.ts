@@ -325,9 +325,12 @@ export const RULES: readonly Rule[] = [
     patterns: [/Table '(?<table>[^']+)' doesn't exist/, /Couldn't find table: "(?<table>[^"]+)"/],
     hint: 'Table {table|named in the log} does not exist: fix the target\'s table list (or it was dropped during the dump).' },
   // A broken view or a vanished definer is a missing object the dump depends on; no grant fixes it.
-  { id: 'binlog-not-found', class: 'not_found', source: 'stderr', codes: [1236], priority: PRIORITY.stderr,
-    patterns: [/Could not find first log file name in binary log index file/],
-    hint: 'The binary log asked for is no longer on the server (purged): take a full backup, and raise binlog retention.' },
+  // A binary log the server no longer has: whoever asked for it (the archiver, a replica) cannot
+  // get those events back, so the chain of archived logs has a gap (MySQL's 1236 texts:
+  // sql/rpl_binlog_sender.cc, ER_MASTER_FATAL_ERROR_READING_BINLOG).
+  { id: 'binlog-not-found', class: 'binlog_gap', source: 'stderr', codes: [1236], priority: PRIORITY.stderr,
+    patterns: [/Could not find first log file name in binary log index file/, /purged (?:required )?binary logs/],
+    hint: 'The binary log asked for is no longer on the server (purged): take a full backup now, and keep binary logs longer (binlog_expire_logs_seconds).' },
   { id: 'view-invalid', class: 'not_found', source: 'stderr', codes: [1356], priority: PRIORITY.stderr,
     patterns: [/View '(?<view>[^']+)' references invalid table\(s\)/],
     hint: 'View {view|named in the log} references a dropped table or column or a definer without rights: fix it (ALTER VIEW) or drop it.' },

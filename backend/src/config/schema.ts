@@ -82,6 +82,15 @@ function exclusive(t: { passwordEnv?: string; passwordFile?: string; socket?: st
   }
 }
 
+/** Point-in-time recovery: the target's binary logs archived as the server writes them. */
+const binlogSchema = z.strictObject({
+  archive: z.boolean().default(false),
+  /** The file being written is flushed to the repository at least this often. */
+  flushSeconds: z.number().int().min(1).max(3600).default(10),
+  /** The replica server id the archiver connects with; it must differ from every server's and replica's. */
+  serverId: z.number().int().min(1).max(4_294_967_295).optional(),
+});
+
 export const targetSchema = z
   .strictObject({
     name: z.string().regex(TARGET_NAME, 'must match [a-z0-9_-] (1 to 64 characters)'),
@@ -109,6 +118,7 @@ export const targetSchema = z
     anomalyThreshold: z.number().min(0).max(1).default(0.2),
     retry: retrySchema.optional(),
     retention: retentionSchema.optional(),
+    binlog: binlogSchema.optional(),
   })
   .superRefine((t, ctx) => {
     exclusive(t, ctx);
@@ -160,3 +170,4 @@ export type RetryConfig = z.infer<typeof retrySchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 export type ReplicaConfig = z.infer<typeof replicaSchema>;
 export type ScratchConfig = z.infer<typeof scratchSchema>;
+export type BinlogConfig = z.infer<typeof binlogSchema>;

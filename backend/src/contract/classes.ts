@@ -15,6 +15,7 @@ export const FAILURE_CLASSES = [
   'out_of_memory',
   'timeout',
   'verification',
+  'binlog_gap',
   'unknown',
 ] as const;
 
@@ -49,6 +50,11 @@ export const CLASS_INFO: Record<FailureClass, ClassInfo> = {
   charset: { severity: 'warning', retry: 'never', firstAction: 'Use utf8mb4 end to end (server, tables, dump option).' },
   not_found: { severity: 'error', retry: 'never', firstAction: 'Fix the target list: a database, table or the dump tool does not exist.' },
   config: { severity: 'error', retry: 'never', firstAction: 'Fix the configuration key the message names.' },
+  binlog_gap: {
+    severity: 'critical',
+    retry: 'never',
+    firstAction: 'Binary logs were lost before they were archived: take a full backup now (point-in-time recovery restarts from it) and keep binary logs on the server longer than the archiver may be down.',
+  },
   unknown: { severity: 'error', retry: 'once', firstAction: 'Read the run log; the failure did not match a known pattern.' },
 };
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from './childEnv.js';
@@ -81,5 +81,37 @@ export function findDumpTools(preference: 'auto' | DumpTool['name'] = 'auto'): P
  * is installed. On MariaDB systems `mysqldump` is mariadb-dump under another name: its flavor says so.
  */
 export function chooseDumpTool(tools: readonly DumpTool[], server: 'mariadb' | 'mysql'): DumpTool {
+  return tools.find((t) => t.flavor === server) ?? tools[0]!;
+}
+
+/** The program that streams binary logs: `mariadb-binlog` or MySQL's `mysqlbinlog`. */
+export interface BinlogTool {
+  path: string;
+  version: string;
+  flavor: 'mariadb' | 'mysql';
+  distribution: string;
+}
+
+/**
+ * The binlog tool for a server of this family, like chooseDumpTool. `--version` does not say who
+ * built it (MariaDB's prints `mariadb-binlog Ver 3.5 for debian-linux-gnu`, MySQL 5.7's
+ * `mysqlbinlog Ver 3.4`), so the program's real name does: Debian's MariaDB packages make
+ * `mysqlbinlog` a link to `mariadb-binlog`.
+ */
+export async function findBinlogTool(server: 'mariadb' | 'mysql'): Promise<BinlogTool> {
+  const found = (['mariadb-binlog', 'mysqlbinlog'] as const).flatMap((name) => {
+    const file = which(name);
+    return file ? [file] : [];
+  });
+  if (found.length === 0) throw new ToolNotFoundError('mariadb-binlog or mysqlbinlog');
+  const tools = await Promise.all(
+    found.map(async (file): Promise<BinlogTool> => {
+      const { stdout } = await run(file, ['--version'], { timeout: 10_000, env: childEnv() });
+      const version = stdout.trim();
+      const flavor = path.basename(realpathSync(file)).startsWith('mariadb') || /mariadb/i.test(version) ? 'mariadb' : 'mysql';
+      const distribution = /Distrib\s+([\d.]+)/.exec(version)?.[1] ?? /Ver\s+([\d.]+)/.exec(version)?.[1] ?? 'unknown';
+      return { path: file, version, flavor, distribution };
+    }),
+  );
   return tools.find((t) => t.flavor === server) ?? tools[0]!;
 }

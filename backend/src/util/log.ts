@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export const COMPONENTS = ['backup', 'verify', 'retention', 'schedule', 'api', 'cli'] as const;
+export const COMPONENTS = ['backup', 'verify', 'retention', 'schedule', 'api', 'cli', 'binlog'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 /** Never let a secret reach a log line, whatever object is logged. */

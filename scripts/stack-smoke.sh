@@ -99,6 +99,8 @@ RULE_UIDS=(
   warden-run-stuck
   warden-agent-down
   warden-retries-storming
+  warden-binlog-archiving-stalled
+  warden-binlog-gap
 )
 # The backup-failed rules whose severity provisioning/alerting/policies.yaml routes to e-mail.
 EMAIL_FAILED_RULE_UIDS=(warden-backup-failed-critical warden-backup-failed-error)

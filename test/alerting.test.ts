@@ -99,6 +99,10 @@ function healthy(at: Scenario['at']): Record<string, string> {
     [series('mysql_backup_repository_free_bytes', AGENT)]: constant(1e12),
     [m('duration_seconds_sum')]: constant(600),
     [m('duration_seconds_count')]: constant(10),
+    [m('binlog_last_event_timestamp_seconds')]: now,
+    [m('binlog_archive_lag_seconds')]: constant(5),
+    [m('binlog_gap')]: constant(0),
+    [m('recoverable_to_timestamp_seconds')]: now,
   };
   for (const cls of Object.keys(CLASS_INFO)) {
     s[m('failures_total', { class: cls })] = constant(0);
@@ -206,6 +210,30 @@ const SCENARIOS: Scenario[] = [
       [m('duration_seconds_sum')]: flat(30000),
       [m('duration_seconds_count')]: flat(10),
     },
+    fires: {},
+  },
+  {
+    name: 'binlog archiving stalled at minute 100: the lag grows past 5 minutes, then 5 more',
+    at: '2h',
+    changes: { [m('binlog_archive_lag_seconds')]: '5+0x99 60+60x100' },
+    fires: { WardenBinlogArchivingStalled: [TARGET] },
+  },
+  {
+    name: 'binlog archive 4 minutes behind for an hour: quiet',
+    at: '2h',
+    changes: { [m('binlog_archive_lag_seconds')]: change(5, 240, 60, N) },
+    fires: {},
+  },
+  {
+    name: 'a gap in the binlog archive after the newest backup',
+    at: '2h',
+    changes: { [m('binlog_gap')]: change(0, 1, 100, N) },
+    fires: { WardenBinlogGap: [TARGET] },
+  },
+  {
+    name: 'a binlog gap closed by a new full backup: quiet',
+    at: '2h',
+    changes: { [m('binlog_gap')]: change(1, 0, 60, N) },
     fires: {},
   },
   {

@@ -6,6 +6,7 @@ import { type CommandResult, EXIT, terminalSafe } from './cli/output.js';
 // Each command's module is imported when it runs: a backup does not load the HTTP server, the
 // metrics registry or the restore code, which keeps start-up time and memory down.
 import { DEFAULT_CONFIG, options } from './cli/options.js';
+import type { RestoreCommandOptions } from './cli/restoreOutput.js';
 import { mainLogger, setLogLevel } from './util/log.js';
 
 
@@ -107,23 +108,22 @@ function program(emit: (r: CommandResult) => void): Command {
 
   cmd
     .command('restore')
-    .description("load one database of a backup under a new name on a target's server")
-    .argument('<backup>', 'backup folder or backup id')
+    .description("load one database of a backup under a new name on a target's server; with --to, --to-gtid or --to-position, the newest good backup before that point, then the archived binary logs up to it")
+    .argument('[backup]', 'backup folder or backup id (not with --to…: the point picks the backup)')
     .addOption(options.config())
     .addOption(options.requiredTarget('target whose server (and credentials) to restore to'))
     .requiredOption('-d, --database <name>', 'new database name to load into')
     .option('--source-database <name>', 'the database of the backup to load (required when it holds several)')
     .option('--force', 'load into an existing database even if it is not empty', false)
+    .option('--to <time>', 'point-in-time: replay the binary logs up to this time, inclusive (ISO 8601; UTC without a zone)')
+    .option('--to-gtid <gtid>', 'point-in-time: replay up to and with this transaction')
+    .option('--to-position <file:pos>', 'point-in-time: replay up to this binlog position (as SHOW MASTER STATUS gives it)')
+    .option('--dry-run', 'print the point-in-time plan (backup, binlog files, where it stops) and change nothing', false)
     .addOption(options.parallel())
     .addOption(options.json())
-    .action(
-      async (
-        backup: string,
-        o: { config: string; target: string; database: string; sourceDatabase?: string; force: boolean; parallel?: string; json: boolean },
-      ) => {
-        emit(await withInterrupt(async (signal) => (await import('./cli/restore.js')).restoreCommand(backup, { ...o, signal })));
-      },
-    );
+    .action(async (backup: string | undefined, o: RestoreCommandOptions) => {
+      emit(await withInterrupt(async (signal) => (await import('./cli/restore.js')).restoreCommand(backup, { ...o, signal })));
+    });
 
   cmd
     .command('classify')

@@ -15,7 +15,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { RetryConfig, TargetConfig } from '../config/schema.js';
 import { describeEndpoint, endpointOf, type ServerEndpoint } from '../mysql/server.js';
 import { type Logger, runLogger } from '../util/log.js';
-import { runPreflight, type Check } from '../check/index.js';
+import { blocksBackup, runPreflight, type Check } from '../check/index.js';
 import { pruneForSpace } from '../expire/index.js';
 import { findAnomalies, verificationClass, verificationOf, verifyBackup } from '../verify/index.js';
 import type { DumpAttemptResult, DumpContext, Progress } from './context.js';
@@ -265,7 +265,7 @@ async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log
     manifest.server.flavor = server.flavor;
     manifest.databases = server.databases;
   }
-  const failed = pre.checks.find((c) => c.status === 'FAIL');
+  const failed = pre.checks.find(blocksBackup);
   if (failed || !tool || !server) {
     const check = failed!;
     const message = `pre-flight ${check.name}: ${check.detail}`;
@@ -275,7 +275,8 @@ async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log
     const failure = failureOf({ class: cls, code: classified.class === cls ? classified.code : null, hint: check.hint, rule: `preflight-${check.name}` }, message);
     return { failure, resumable: false };
   }
-  for (const c of pre.checks.filter((x) => x.status === 'WARN')) addWarning(manifest, `${c.name}: ${c.detail}`);
+  // What is left failing (the binlog archiver's checks) does not stop the dump: it is a warning of the run.
+  for (const c of pre.checks.filter((x) => x.status !== 'OK')) addWarning(manifest, `${c.name}: ${c.detail}`);
 
   let saving = Promise.resolve();
   const ctx: DumpContext = {

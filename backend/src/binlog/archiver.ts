@@ -27,6 +27,7 @@ import type { Failure } from '../contract/manifest.js';
 import { collectStderr, killChild, spawnChild } from '../mysql/children.js';
 import { resolvePassword, writeDefaultsFile } from '../mysql/credentials.js';
 import { BINARY_LOGS_SQL, binlogStatusSql, binlogStreamArgs, type Server } from '../mysql/dialect.js';
+import { archiverServerId } from '../mysql/replicaId.js';
 import { connect, endpointArgs, endpointOf, rows, ServerError } from '../mysql/server.js';
 import { findBinlogTool, ToolNotFoundError } from '../mysql/tool.js';
 import { storageOf } from '../storage/index.js';
@@ -58,14 +59,6 @@ export interface ArchiveOptions {
   onStatus?: (status: ArchiverStatus) => void;
   /** How often incoming/ is looked at, in ms (default: 1 s, or less when flushSeconds is less). */
   pollMs?: number;
-}
-
-/** A replica id of its own for each target, unless configured: the low bits of a hash of its name. */
-export function defaultServerId(target: string): number {
-  let h = 0x811c9dc5;
-  for (const c of Buffer.from(target)) h = Math.imul(h ^ c, 0x01000193) >>> 0;
-  // In [2^30, 2^31): clear of the small ids operators give their servers.
-  return (h % 0x40000000) + 0x40000000;
 }
 
 /** A session that lasted this long was streaming: its end is a new failure, not one more in a row. */
@@ -105,8 +98,8 @@ class Archiver {
     private readonly target: TargetConfig,
     private readonly opts: ArchiveOptions,
   ) {
-    this.repository = config.repository;
-    this.incoming = incomingDir(config.repository, target.name);
+    this.repository = config.repositoryPath;
+    this.incoming = incomingDir(config.repositoryPath, target.name);
     this.flushMs = (target.binlog?.flushSeconds ?? 10) * 1000;
     this.pollMs = opts.pollMs ?? Math.min(1000, this.flushMs);
     this.status = { target: target.name, state: 'starting', current: null, lastEventTime: null, caughtUpAt: null, archived: 0, gap: false, lastFailure: null, restarts: 0 };
@@ -166,7 +159,7 @@ class Archiver {
       if (onServer.length === 0) throw new ArchiveFailure(failureOf({ class: 'config', rule: 'no-binlog' }, 'the server lists no binary log (SHOW BINARY LOGS is empty)'));
       const start = await this.startFile(onServer);
       const defaults = writeDefaultsFile(this.target.user, password);
-      const serverId = this.target.binlog?.serverId ?? defaultServerId(this.target.name);
+      const serverId = archiverServerId(this.target);
       const args = [`--defaults-file=${defaults.path}`, ...endpointArgs(endpointOf(this.target)), ...binlogStreamArgs(tool, serverId, `${this.incoming}${path.sep}`, start)];
       const child = spawnChild(tool.path, args, ['ignore', 'ignore', 'pipe']);
       const stderr = collectStderr(child);
@@ -284,14 +277,23 @@ class Archiver {
     } finally {
       await handle.close();
     }
-    this.index.current = { name, bytes, lastEventTime: lastEventTime === null ? null : new Date(lastEventTime * 1000).toISOString(), gtidsIn, flushedAt: new Date().toISOString() };
+    // Asked after the sync: a server position at or before what is on disk means nothing is missing.
+    const caughtUp = await rows(conn, binlogStatusSql(server)).then(
+      ([row]) => row !== undefined && String(row.File) === name && Number(row.Position) <= bytes,
+      () => false, // the tool's own end says what is wrong with the server
+    );
+    const now = new Date();
+    const previous = this.index.current?.name === name ? this.index.current.caughtUpAt : null;
+    this.index.current = {
+      name,
+      bytes,
+      lastEventTime: lastEventTime === null ? null : new Date(lastEventTime * 1000).toISOString(),
+      gtidsIn,
+      flushedAt: now.toISOString(),
+      caughtUpAt: caughtUp ? now.toISOString() : previous,
+    };
     await writeArchiveIndex(this.repository, this.index);
-    try {
-      const [row] = await rows(conn, binlogStatusSql(server));
-      if (row && String(row.File) === name && Number(row.Position) <= bytes) this.report({ caughtUpAt: Date.now() });
-    } catch {
-      // the tool's own end says what is wrong with the server
-    }
+    if (caughtUp) this.report({ caughtUpAt: now.getTime() });
   }
 }
 

@@ -50,6 +50,8 @@ export const currentFileSchema = z.object({
   lastEventTime: time,
   gtidsIn: z.string().nullable(),
   flushedAt: z.string(),
+  /** The last flush at which the archive held everything the server had written (nothing to replay was missing). */
+  caughtUpAt: z.string().nullable().default(null),
 });
 
 export const archiveIndexSchema = z.object({

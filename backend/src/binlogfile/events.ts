@@ -12,8 +12,10 @@ export const BINLOG_MAGIC = Buffer.from([0xfe, 0x62, 0x69, 0x6e]);
 const HEADER = 19;
 
 export const EVENT = {
+  QUERY: 2,
   STOP: 3,
   ROTATE: 4,
+  XID: 16,
   FORMAT_DESCRIPTION: 15,
   MYSQL_GTID: 33,
   MYSQL_ANONYMOUS_GTID: 34,
@@ -42,7 +44,35 @@ export interface BinlogFacts {
   stopped: boolean;
   /** Transactions in the file (its GTID events). */
   transactions: number;
+  /** Where the last whole transaction ends (its commit event's end): a safe place to stop a replay. */
+  committedBytes: number;
 }
+
+/**
+ * One committed transaction: from its GTID event to the end of the event that closes it. Its time
+ * is the GTID event's, written at commit (the timestamp of the committing statement).
+ */
+export interface Transaction {
+  /** `domain-server-seq` (MariaDB), `uuid:n` (MySQL), null for MySQL's anonymous transactions. */
+  gtid: string | null;
+  start: number;
+  end: number;
+  timestamp: number;
+}
+
+/** What makes a binlog's transactions whole: a GTID event opens each one since MariaDB 10.0 / MySQL 5.7. */
+type OpenTransaction = Omit<Transaction, 'end'> & {
+  /**
+   * single: the next Query event is all of it (MariaDB's FL_STANDALONE: DDL); multi: it ends at an
+   * Xid event or a COMMIT/ROLLBACK query; first: MySQL's, which is multi when a BEGIN query follows.
+   */
+  shape: 'single' | 'multi' | 'first';
+};
+
+/** How much of a Query event is read: its fixed part, status variables, database and first words. */
+const QUERY_PREFIX = 2048;
+/** MariaDB GTID event flag: the transaction is one statement with no COMMIT event. */
+const FL_STANDALONE = 1;
 
 export class BinlogFormatError extends Error {
   constructor(message: string) {
@@ -91,6 +121,9 @@ export class BinlogReader {
   private magicSeen = false;
   private checksumBytes = 0;
   private readonly lastGtid = new Map<string | number, string>();
+  private open: OpenTransaction | null = null;
+  /** Called for each committed transaction, in file order. */
+  onTransaction: ((t: Transaction) => void) | null = null;
   readonly facts: BinlogFacts = {
     completeBytes: 0,
     events: 0,
@@ -103,6 +136,7 @@ export class BinlogReader {
     nextFile: null,
     stopped: false,
     transactions: 0,
+    committedBytes: 0,
   };
 
   push(chunk: Buffer): void {
@@ -131,13 +165,14 @@ export class BinlogReader {
       const length = this.buffered.readUInt32LE(9);
       if (length < HEADER) throw new BinlogFormatError(`event at byte ${this.offset} claims ${length} bytes, less than its header`);
       const type = this.buffered[4]!;
-      const wantsBody = type === EVENT.FORMAT_DESCRIPTION || type === EVENT.ROTATE || type === EVENT.MARIADB_GTID || type === EVENT.MARIADB_GTID_LIST || type === EVENT.MYSQL_GTID || type === EVENT.MYSQL_PREVIOUS_GTIDS;
-      if (wantsBody && this.buffered.length < length) return;
+      const wanted = this.bytesWanted(type, length);
+      if (this.buffered.length < wanted) return;
       const nextPosition = this.buffered.readUInt32LE(13);
       if (nextPosition !== 0 && nextPosition !== this.offset + length) {
         throw new BinlogFormatError(`event at byte ${this.offset} says the next one starts at ${nextPosition}, not ${this.offset + length}`);
       }
-      this.onEvent(type, this.buffered.readUInt32LE(0), this.buffered.readUInt32LE(5), wantsBody ? this.buffered.subarray(HEADER, length) : null);
+      const at = { start: this.offset, end: this.offset + length, whole: wanted === length };
+      this.onEvent(type, this.buffered.readUInt32LE(0), this.buffered.readUInt32LE(5), wanted > HEADER ? this.buffered.subarray(HEADER, wanted) : null, at);
       if (this.buffered.length >= length) {
         this.buffered = this.buffered.subarray(length);
         this.offset += length;
@@ -150,20 +185,68 @@ export class BinlogReader {
     }
   }
 
-  private onEvent(type: number, timestamp: number, serverId: number, body: Buffer | null): void {
+  /** Bytes of an event (header included) to hold before looking at it: only the few bodies read. */
+  private bytesWanted(type: number, length: number): number {
+    switch (type) {
+      case EVENT.FORMAT_DESCRIPTION:
+      case EVENT.ROTATE:
+      case EVENT.MARIADB_GTID:
+      case EVENT.MARIADB_GTID_LIST:
+      case EVENT.MYSQL_GTID:
+      case EVENT.MYSQL_ANONYMOUS_GTID:
+      case EVENT.MYSQL_PREVIOUS_GTIDS:
+        return length;
+      case EVENT.QUERY:
+        // A statement can be as big as max_allowed_packet: only its first words say BEGIN/COMMIT.
+        return Math.min(length, HEADER + QUERY_PREFIX);
+      default:
+        return HEADER;
+    }
+  }
+
+  private begin(gtid: string | null, start: number, timestamp: number, shape: OpenTransaction['shape']): void {
+    this.open = { gtid, start, timestamp, shape };
+    this.facts.transactions++;
+  }
+
+  private commit(end: number): void {
+    if (!this.open) return;
+    const { shape: _, ...t } = this.open;
+    this.open = null;
+    this.facts.committedBytes = end;
+    this.onTransaction?.({ ...t, end });
+  }
+
+  /** A Query event inside a transaction: BEGIN, COMMIT/ROLLBACK, or a statement (DDL ends its own). */
+  private onQuery(text: string, end: number): void {
+    const open = this.open;
+    if (!open) return;
+    const word = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase();
+    if (open.shape === 'first' && word === 'BEGIN') open.shape = 'multi';
+    else if (open.shape !== 'multi' || word === 'COMMIT' || word === 'ROLLBACK') this.commit(end);
+  }
+
+  private onEvent(type: number, timestamp: number, serverId: number, body: Buffer | null, at: { start: number; end: number; whole: boolean }): void {
     const f = this.facts;
     f.events++;
     if (timestamp > 0 && type !== EVENT.FORMAT_DESCRIPTION) {
       f.firstEventTime ??= timestamp;
       f.lastEventTime = Math.max(f.lastEventTime ?? 0, timestamp);
     }
+    if (type === EVENT.XID) this.commit(at.end);
     if (!body) {
       if (type === EVENT.STOP) f.stopped = true;
       return;
     }
     // The checksum (CRC32 when the format event says so) trails every event after the format one.
-    const payload = type === EVENT.FORMAT_DESCRIPTION ? body : body.subarray(0, body.length - this.checksumBytes);
+    const payload = type === EVENT.FORMAT_DESCRIPTION || !at.whole ? body : body.subarray(0, body.length - this.checksumBytes);
     switch (type) {
+      case EVENT.QUERY: {
+        // Post-header: thread id 4, exec time 4, database length 1, error code 2, status length 2.
+        const textAt = 13 + payload.readUInt16LE(11) + payload[8]! + 1;
+        this.onQuery(payload.subarray(textAt, textAt + 16).toString('latin1'), at.end);
+        break;
+      }
       case EVENT.FORMAT_DESCRIPTION: {
         f.serverId = serverId;
         f.serverVersion = body.subarray(2, 52).toString('latin1').replace(/\0.*$/s, '');
@@ -179,9 +262,10 @@ export class BinlogReader {
       case EVENT.MARIADB_GTID: {
         const seq = payload.readBigUInt64LE(0);
         const domain = payload.readUInt32LE(8);
-        this.lastGtid.set(domain, `${domain}-${serverId}-${seq}`);
+        const gtid = `${domain}-${serverId}-${seq}`;
+        this.lastGtid.set(domain, gtid);
         f.gtidsIn = mariadbGtids(this.lastGtid as Map<number, string>);
-        f.transactions++;
+        this.begin(gtid, at.start, timestamp, (payload[12]! & FL_STANDALONE) !== 0 ? 'single' : 'multi');
         break;
       }
       case EVENT.MARIADB_GTID_LIST: {
@@ -197,11 +281,15 @@ export class BinlogReader {
       }
       case EVENT.MYSQL_GTID: {
         const uuid = uuidOf(payload.subarray(1, 17));
-        this.lastGtid.set(uuid, `${uuid}:${payload.readBigUInt64LE(17)}`);
+        const gtid = `${uuid}:${payload.readBigUInt64LE(17)}`;
+        this.lastGtid.set(uuid, gtid);
         f.gtidsIn = [...this.lastGtid.values()].join(',');
-        f.transactions++;
+        this.begin(gtid, at.start, timestamp, 'first');
         break;
       }
+      case EVENT.MYSQL_ANONYMOUS_GTID:
+        this.begin(null, at.start, timestamp, 'first');
+        break;
       case EVENT.MYSQL_PREVIOUS_GTIDS:
         f.gtidsBefore = mysqlGtidSet(payload);
         break;

@@ -93,3 +93,8 @@ export function holdsOnTable(grants: Grant[], privilege: string, database: strin
     grants.some((g) => g.database === database && g.table === table && (g.privileges.has(privilege) || g.privileges.has('ALL PRIVILEGES')))
   );
 }
+
+/** May the user read the binary logs' names and positions? SUPER lets it too (measured with MariaDB 10.11). */
+export function holdsBinlogMonitor(grants: Grant[]): boolean {
+  return ['BINLOG MONITOR', 'REPLICATION CLIENT', 'SUPER'].some((p) => holds(grants, p));
+}

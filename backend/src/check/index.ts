@@ -14,19 +14,14 @@ import type { TargetConfig } from '../config/schema.js';
 import { resolvePassword } from '../mysql/credentials.js';
 import { runtimeDir } from '../mysql/runtimeDir.js';
 import { connect, readServerFacts, rows, ServerError, type ServerEndpoint, type ServerFacts } from '../mysql/server.js';
-import { binlogRetentionVariable, coordinatesPlan, toolTakesGlobalLock } from '../mysql/dialect.js';
+import { binlogMonitorPrivilege, binlogRetentionVariable, coordinatesPlan, toolTakesGlobalLock } from '../mysql/dialect.js';
 import { chooseDumpTool, findDumpTools, type DumpTool, which } from '../mysql/tool.js';
-import { type Grant, holds, holdsOnTable, readGrants } from './grants.js';
+import { archiveChecks } from './archive.js';
+import { type Grant, holds, holdsBinlogMonitor, holdsOnTable, readGrants } from './grants.js';
+import { type Check, fail, ok, warn } from './result.js';
 
-export type CheckStatus = 'OK' | 'WARN' | 'FAIL';
-export interface Check {
-  name: string;
-  status: CheckStatus;
-  detail: string;
-  hint: string | null;
-  /** With FAIL: the class a run would fail with. */
-  class: FailureClass | null;
-}
+export type { Check, CheckStatus } from './result.js';
+export { blocksBackup } from './archive.js';
 
 export interface PreflightReport {
   target: string;
@@ -35,10 +30,6 @@ export interface PreflightReport {
   /** What the run needs next, when the checks got that far. */
   facts: { password: string | undefined; tool: DumpTool | null; server: ServerFacts | null };
 }
-
-const ok = (name: string, detail: string): Check => ({ name, status: 'OK', detail, hint: null, class: null });
-const warn = (name: string, detail: string, hint: string): Check => ({ name, status: 'WARN', detail, hint, class: null });
-const fail = (name: string, cls: FailureClass, detail: string, hint: string): Check => ({ name, status: 'FAIL', detail, hint, class: cls });
 
 /** Bytes of stored backup per byte of table data when there is no previous backup to learn from. */
 const DEFAULT_STORED_RATIO: Record<TargetConfig['compression'], number> = { zstd: 0.5, gzip: 0.5, none: 1.2 };
@@ -116,6 +107,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     const toolLocks = facts.tool !== null && toolTakesGlobalLock(facts.tool, server);
     checks.push(...grantChecks(grants, server, target, agentReadsCoordinates, toolLocks));
     checks.push(await binlogRetentionCheck(conn, server, target));
+    if (target.binlog?.archive) checks.push(...(await archiveChecks(conn, server, target, grants)));
     checks.push(consistencyCheck(server, target));
     checks.push(await charsetCheck(conn, server, target));
     checks.push(await definerCheck(conn, server));
@@ -147,8 +139,7 @@ function grantChecks(grants: Grant[], server: ServerFacts, target: TargetConfig,
   const coordinates = server.logBin && target.binlogCoordinates !== 'none';
   if (coordinates) {
     if (!holds(grants, 'RELOAD')) missing.push('RELOAD ON *.* (binlog coordinates)');
-    const monitor = ['BINLOG MONITOR', 'REPLICATION CLIENT', 'SUPER'].some((p) => holds(grants, p));
-    if (!monitor) missing.push(`${server.flavor === 'mariadb' ? 'BINLOG MONITOR' : 'REPLICATION CLIENT'} ON *.* (binlog coordinates)`);
+    if (!holdsBinlogMonitor(grants)) missing.push(`${binlogMonitorPrivilege(server)} ON *.* (binlog coordinates)`);
     // The agent's own read watches the dump open its snapshot in information_schema.INNODB_TRX.
     if (agentReadsCoordinates && !holds(grants, 'PROCESS')) missing.push('PROCESS ON *.* (binlog coordinates read by the agent)');
   }

@@ -7,28 +7,12 @@ import { LoadProgress, restoreBackup, RestoreUsageError, type RestoreResult } fr
 import { targetLogin } from '../mysql/login.js';
 import { BackupNotFoundError, locateBackup } from './locate.js';
 import { check } from './options.js';
-import { type CommandResult, configErrorResult, EXIT, formatBytes, json, terminalSafe } from './output.js';
+import { progressTicker, type RestoreCommandOptions, usage } from './restoreOutput.js';
+import { type CommandResult, configErrorResult, EXIT, json, terminalSafe } from './output.js';
 import { failureOf, VERIFICATION } from '../classify/failure.js';
 
-export interface RestoreCommandOptions {
-  config: string;
-  target: string;
-  database: string;
-  sourceDatabase?: string;
-  force: boolean;
-  parallel?: string;
-  json: boolean;
-  signal?: AbortSignal;
-  /** Where progress lines go (stderr). */
-  progress?: (line: string) => void;
-}
+export type { RestoreCommandOptions };
 
-function usage(message: string, hint: string | null, asJson: boolean): CommandResult {
-  return {
-    exitCode: EXIT.usage,
-    output: asJson ? json({ ok: false, error: { message, hint } }) : `warden restore: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`,
-  };
-}
 
 function text(r: RestoreResult): string {
   const head = r.ok
@@ -39,23 +23,16 @@ function text(r: RestoreResult): string {
   return `${[head, ...rows, ...warnings].join('\n')}\n`;
 }
 
-/** A line a second on stderr (SQL loaded so far, the tables being loaded), and one at the end. */
-function progressTicker(progress: LoadProgress, emit: (line: string) => void): () => void {
-  let last = '';
-  const tick = () => {
-    const tables = [...new Set(progress.tables.values())].join(', ');
-    const line = `restore: ${formatBytes(progress.rawBytes)} of SQL loaded${tables ? `, loading ${tables}` : ''}`;
-    if (line !== last) emit(line);
-    last = line;
-  };
-  const timer = setInterval(tick, 1000);
-  return () => {
-    clearInterval(timer);
-    if (progress.rawBytes > 0) tick();
-  };
-}
 
-export async function restoreCommand(backup: string, opts: RestoreCommandOptions): Promise<CommandResult> {
+export async function restoreCommand(backup: string | undefined, opts: RestoreCommandOptions): Promise<CommandResult> {
+  const points = [opts.to, opts.toGtid, opts.toPosition].filter((p) => p !== undefined);
+  if (points.length > 1) return usage('give one of --to, --to-gtid and --to-position', null, opts.json);
+  if (points.length === 1) {
+    if (backup !== undefined) return usage('a point-in-time restore picks its backup itself: give --to… without a backup', null, opts.json);
+    return (await import('./restoreToPoint.js')).restoreToPointCommand(opts);
+  }
+  if (opts.dryRun) return usage('--dry-run goes with --to, --to-gtid or --to-position', null, opts.json);
+  if (backup === undefined) return usage('name the backup to restore (warden list), or a point with --to, --to-gtid or --to-position', null, opts.json);
   const parallelOption = opts.parallel === undefined ? undefined : check.parallel(opts.parallel);
   if (parallelOption && 'error' in parallelOption) return usage(parallelOption.error, null, opts.json);
   const parallel = parallelOption?.value;

@@ -3,8 +3,8 @@
 // bundle carries no zod.
 import { z } from 'zod';
 import { SEVERITIES } from './classes.js';
-import { manifestSchema, runClassSchema, verificationSchema, verifyProblemSchema } from './manifest.js';
-import { BACKUP_METHODS, RUN_KINDS, RUN_STATUSES, TARGET_STATES, VERIFY_LEVELS } from './vocabulary.js';
+import { failureSchema, manifestSchema, runClassSchema, verificationSchema, verifyProblemSchema } from './manifest.js';
+import { ARCHIVER_STATES, BACKUP_METHODS, RUN_KINDS, RUN_STATUSES, TARGET_STATES, VERIFY_LEVELS } from './vocabulary.js';
 
 export const progressSchema = z.strictObject({
   rawBytes: z.number(),
@@ -52,6 +52,23 @@ export const runningInfoSchema = z.strictObject({
 });
 export type RunningInfo = z.infer<typeof runningInfoSchema>;
 
+/** The binlog archive of a target with `binlog.archive` on, as `warden serve` archives it. */
+export const binlogInfoSchema = z.strictObject({
+  state: z.enum(ARCHIVER_STATES),
+  /** The server file being written, as the archive holds it. */
+  current: z.string().nullable(),
+  /** The newest event the archive holds. */
+  lastEventTime: z.string().nullable(),
+  /** Seconds since the archive last held everything the server had written (since the archiver started when it never did). */
+  lagSeconds: z.number(),
+  /** The archive misses binary logs after the newest good full backup's coordinates. */
+  gap: z.boolean(),
+  /** The latest moment a point-in-time restore can reach; null when no good full backup can start one. */
+  recoverableTo: z.string().nullable(),
+  lastFailure: failureSchema.nullable(),
+});
+export type BinlogInfo = z.infer<typeof binlogInfoSchema>;
+
 /** One target as GET /api/v1/targets lists it. */
 export const targetInfoSchema = z.strictObject({
   name: z.string(),
@@ -69,6 +86,8 @@ export const targetInfoSchema = z.strictObject({
   lastSuccess: backupSummarySchema.nullable(),
   lastVerified: backupSummarySchema.nullable(),
   lastFailure: backupSummarySchema.nullable(),
+  /** Only for targets with `binlog.archive` on. */
+  binlog: binlogInfoSchema.optional(),
 });
 export type TargetInfo = z.infer<typeof targetInfoSchema>;
 

@@ -20,6 +20,10 @@ export type RunKind = (typeof RUN_KINDS)[number];
 export const TARGET_STATES = ['ok', 'failing', 'stale', 'running', 'never'] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
 
+/** A binlog archiver: connecting, streaming, waiting to start the tool again, stopped. */
+export const ARCHIVER_STATES = ['starting', 'streaming', 'waiting', 'stopped'] as const;
+export type ArchiverState = (typeof ARCHIVER_STATES)[number];
+
 export const VERIFY_PROBLEM_KINDS = [
   'manifest',
   'missing-file',

@@ -146,8 +146,64 @@ export function binlogStreamArgs(tool: Tool, serverId: number, resultPrefix: str
 }
 
 /**
+ * Arguments that turn one archived binary log, read on stdin (`-`), into SQL that replays the part
+ * between `from` and `to` (event positions: `--start-position` reads from the first event at or
+ * after it, `--stop-position` stops at the first event at or after it) for one database of the
+ * backup, loaded under `newDb` (`--rewrite-db`).
+ * The two families filter differently with `--rewrite-db`: MySQL applies `--database` to the
+ * rewritten name (MySQL 8.4 manual, "mysqlbinlog", --rewrite-db: "the --rewrite-db option is
+ * applied first; then the --database option is applied, using the rewritten database name");
+ * MariaDB's mariadb-binlog applies it to the name in the log (measured with 10.11: `--database`
+ * of the new name replays none of the rows; test/pointInTime.test.ts).
+ * MySQL's GTIDs are dropped (`--skip-gtids`): a server that has executed a GTID skips it without
+ * a word, so replaying onto the server the log came from would do nothing (MySQL manual,
+ * "Point-in-Time Recovery Using Binary Log" and --skip-gtids). MariaDB does not skip; see replayPrelude.
+ */
+export function binlogReplayArgs(tool: Tool, o: { from: number | null; to: number | null; sourceDb: string; newDb: string }): string[] {
+  return [
+    ...(o.from !== null ? [`--start-position=${o.from}`] : []),
+    ...(o.to !== null ? [`--stop-position=${o.to}`] : []),
+    `--rewrite-db=${o.sourceDb}->${o.newDb}`,
+    `--database=${tool.flavor === 'mysql' ? o.newDb : o.sourceDb}`,
+    ...(tool.flavor === 'mysql' ? ['--skip-gtids'] : []),
+    '-',
+  ];
+}
+
+/**
+ * SQL sent before a replay on MariaDB: the replayed transactions are not written to the server's
+ * own binary log. mariadb-binlog sets each one's original GTID (`SET @@session.gtid_seq_no`), so
+ * logging them again would put old sequence numbers after newer ones: an error under
+ * gtid_strict_mode, and a binary log mariadb-binlog 10.8+ refuses to read ("Found out of order
+ * GTID") when it is replayed later. Needs SUPER or BINLOG ADMIN (MariaDB manual, "sql_log_bin").
+ */
+export function replayPrelude(tool: Tool): string {
+  return tool.flavor === 'mariadb' ? 'SET SESSION sql_log_bin = 0;\n' : '';
+}
+
+/**
  * The statement listing the binary logs a server still has: `SHOW BINARY LOGS` on both families
  * (MySQL 8.4 manual, "SHOW BINARY LOGS"; MariaDB manual, "SHOW BINARY LOGS"), each row `Log_name`
  * and `File_size`.
  */
 export const BINARY_LOGS_SQL = 'SHOW BINARY LOGS';
+
+/**
+ * The privilege that lets a user run `SHOW BINARY LOGS` and `SHOW MASTER STATUS`: MariaDB 10.5.2
+ * renamed REPLICATION CLIENT to BINLOG MONITOR, keeping the old name as an alias, and SHOW GRANTS
+ * prints the new one (MariaDB manual, "GRANT", BINLOG MONITOR); MySQL keeps REPLICATION CLIENT
+ * (MySQL 8.4 manual, "Privileges Provided by MySQL").
+ */
+export function binlogMonitorPrivilege(server: Server): 'BINLOG MONITOR' | 'REPLICATION CLIENT' {
+  return server.flavor === 'mariadb' && atLeast(parseVersion(server.version), 10, 5, 2) ? 'BINLOG MONITOR' : 'REPLICATION CLIENT';
+}
+
+/**
+ * The statement listing the replicas registered with a source, each row with its `Server_id`
+ * (`Server_Id` on MySQL's SHOW REPLICAS): MySQL 8.0.22 added `SHOW REPLICAS` and deprecated
+ * `SHOW SLAVE HOSTS`, which MySQL 8.4.0 removed (MySQL 8.0.22 and 8.4.0 release notes); MariaDB
+ * keeps `SHOW SLAVE HOSTS` (MariaDB manual, "SHOW REPLICA HOSTS": an alias since 10.5.1).
+ */
+export function replicaHostsSql(server: Server): string {
+  return server.flavor === 'mysql' && atLeast(parseVersion(server.version), 8, 0, 22) ? 'SHOW REPLICAS' : 'SHOW SLAVE HOSTS';
+}

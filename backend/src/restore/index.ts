@@ -122,6 +122,8 @@ export interface RestoreResult {
    * again, `half-loaded` when it loaded into a database that already existed (--force).
    */
   leftover: 'dropped' | 'half-loaded' | null;
+  /** The database existed before the restore (it was empty, or --force). */
+  existed: boolean;
 }
 
 /** Whether `db` exists and holds tables, views, routines or events. */
@@ -156,7 +158,7 @@ function objectWarnings(o: ObjectReport, source: string, target: string): string
  * A failed load never leaves a database that looks restored: one the restore created itself is
  * dropped; one that existed before (--force) is left and said to be half loaded.
  */
-async function leaveNoHalfLoad(conn: mysql.Connection, login: ServerLogin, db: string, existed: boolean, failure: Failure): Promise<'dropped' | 'half-loaded'> {
+export async function leaveNoHalfLoad(conn: mysql.Connection, login: ServerLogin, db: string, existed: boolean, failure: Failure): Promise<'dropped' | 'half-loaded'> {
   if (existed) {
     failure.message += `; database ${db} existed before and is now half loaded: drop it or restore into another`;
     return 'half-loaded';
@@ -189,6 +191,7 @@ export async function restoreBackup(r: RestoreRequest): Promise<RestoreResult> {
     failure: null,
     warnings: [],
     leftover: null,
+    existed: true,
   };
   const databases = new Map([[sourceDatabase, r.database]]);
   let conn: mysql.Connection | null = null;
@@ -219,5 +222,6 @@ export async function restoreBackup(r: RestoreRequest): Promise<RestoreResult> {
   }
   result.seconds = (performance.now() - started) / 1000;
   result.ok = result.failure === null;
+  result.existed = existed;
   return result;
 }

@@ -1,8 +1,9 @@
-// `warden serve` assembled: run manager, scheduler, metrics, catalog cache and HTTP server, and
-// the order in which they start and stop.
+// `warden serve` assembled: run manager, scheduler, binlog archivers, metrics, catalog cache and
+// HTTP server, and the order in which they start and stop.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './api/app.js';
+import { Archivers } from './archivers.js';
 import type { EventStream } from './api/events.js';
 import { effectiveStatus } from '../catalog/live.js';
 import { targetDir } from '../catalog/paths.js';
@@ -52,6 +53,7 @@ export class Agent {
     private readonly metrics: Metrics,
     private readonly server: http.Server,
     private readonly events: EventStream,
+    private readonly archivers: Archivers,
   ) {}
 
   static async start(opts: AgentOptions): Promise<Agent> {
@@ -59,7 +61,9 @@ export class Agent {
     await storageOf(config.repositoryPath).makeFolder(config.repositoryPath);
     const catalog = new CatalogView(config.repositoryPath);
     const nextRun = (target: string, kind: RunKind) => scheduler.nextRun(target, kind);
-    const metrics = new Metrics(config.targets, { repository: config.repositoryPath, nextRun });
+    const archivers = new Archivers(config, catalog, log.child({ component: 'binlog' }));
+    const binlog = (target: string) => archivers.info(target);
+    const metrics = new Metrics(config.targets, { repository: config.repositoryPath, nextRun, binlog });
     // A warning is not a failure: the check is ok unless it failed.
     const onPreflight = (target: string, checks: PreflightCheck[]) => checks.forEach((c) => metrics.setPreflightCheck(target, c.name, c.status !== 'FAIL'));
     const manager = new RunManager({ config, log, backup: backupInWorker, verify: verifyInWorker, onPreflight });
@@ -72,6 +76,7 @@ export class Agent {
       catalog,
       metrics,
       nextRun,
+      binlog,
       token: opts.token,
       listenHost: opts.listen.host,
       startedAt: new Date(),
@@ -80,7 +85,7 @@ export class Agent {
       catalogChanged: (target) => self.catalogChanged(target),
     });
     const server = http.createServer(app);
-    self = new Agent(opts, catalog, manager, scheduler, metrics, server, events);
+    self = new Agent(opts, catalog, manager, scheduler, metrics, server, events, archivers);
     await self.rebuildMetrics();
     manager.on((e) => self.observe(e));
 
@@ -92,6 +97,7 @@ export class Agent {
       });
     });
     self.refreshTimer = setInterval(() => self.refreshAll(), REFRESH_MS).unref();
+    archivers.start();
     const snap = await catalog.snapshot();
     scheduler.start((target) => historyOf(snap.byTarget.get(target) ?? [], snap.isLive));
     log.info({ component: 'api', address: self.address(), repository: config.repositoryPath, targets: config.targets.length, tokenConfigured: opts.token !== null }, 'listening');
@@ -105,7 +111,8 @@ export class Agent {
 
   /**
    * Stops taking work (scheduler, new connections), aborts the runs and waits for them to record
-   * their end, at most `timeoutMs`. True when every run finished in time.
+   * their end, at most `timeoutMs`, and stops the binlog archivers and their tools. True when every
+   * run finished in time.
    */
   async stop(timeoutMs: number): Promise<boolean> {
     this.stopping = true;
@@ -113,7 +120,7 @@ export class Agent {
     clearInterval(this.refreshTimer);
     this.server.close();
     this.server.closeIdleConnections();
-    const finished = await this.manager.shutdown(timeoutMs);
+    const [finished] = await Promise.all([this.manager.shutdown(timeoutMs), this.archivers.stop()]);
     // Event streams stay open until the runs have ended, so clients see them interrupted.
     this.events.closeAll();
     this.server.closeAllConnections();

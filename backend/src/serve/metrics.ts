@@ -2,6 +2,7 @@
 // configured target has its series from the first scrape: a target that never succeeded shows
 // last_success_timestamp_seconds 0 and last_run_success 0, so alert rules see it.
 import client from 'prom-client';
+import type { BinlogInfo } from '../contract/api.js';
 import type { Manifest, RunStatus } from '../contract/manifest.js';
 import { FAILURE_CLASSES } from '../contract/classes.js';
 import { METRICS, type MetricSpec } from '../contract/metrics.js';
@@ -19,6 +20,8 @@ const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_req
 export interface MetricSources {
   repository: string;
   nextRun: (target: string, kind: RunKind) => Date | null;
+  /** The binlog archive of a target archived by this agent; null for the others. */
+  binlog: (target: string) => Promise<BinlogInfo> | null;
 }
 
 const RENDER_TTL_MS = 1000;
@@ -74,6 +77,21 @@ export class Metrics {
         if (free !== null) this.set(free);
       },
     });
+    const binlogGauge = (m: MetricSpec, value: (b: BinlogInfo) => number) =>
+      new client.Gauge({
+        ...this.described(m),
+        async collect() {
+          for (const t of targets) {
+            // A catalog that cannot be read keeps the last values; the catalog refresh logs why.
+            const info = await sources.binlog(t.name)?.catch(() => null);
+            if (info) this.set({ target: t.name }, value(info));
+          }
+        },
+      });
+    binlogGauge(METRICS.binlogLastEvent, (b) => seconds(b.lastEventTime));
+    binlogGauge(METRICS.binlogLag, (b) => b.lagSeconds);
+    binlogGauge(METRICS.binlogGap, (b) => (b.gap ? 1 : 0));
+    binlogGauge(METRICS.recoverableTo, (b) => seconds(b.recoverableTo));
     for (const { name: target, rpo } of targets) {
       if (rpo !== undefined) this.rpo.set({ target }, rpo);
       for (const g of [this.lastSuccess, this.lastAttempt, this.lastRunSuccess, this.lastSize, this.lastRaw, this.lastRows, this.inProgress, this.progressBytes, this.lastVerified, this.artifacts, this.usedBytes]) {

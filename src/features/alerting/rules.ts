@@ -37,6 +37,9 @@ const QUIET_WHEN_EMPTY: NoDataState = 'OK';
 // A failing query must surface as Grafana's DatasourceError, distinct from a backup problem.
 const ERROR_ON_FAILURE: ExecErrState = 'Error';
 
+/** Behind the server this long (for 5 more minutes) is more than a slow flush or a restart. */
+const BINLOG_LAG_LIMIT_SECONDS = 300;
+
 /** Long enough for daily schedules: the class of the last failure is still in the window. */
 const FAILURE_WINDOW = '1d';
 
@@ -173,6 +176,40 @@ export const ALERT_RULES: readonly AlertRule[] = [
       'Check the server for lock waits and the agent log; the stall timeout should stop a dump that writes nothing.',
     hint: CLASS_INFO.timeout.firstAction,
     labels: { class: 'timeout' },
+    runbook: TROUBLESHOOTING,
+    noDataState: QUIET_WHEN_EMPTY,
+    execErrState: ERROR_ON_FAILURE,
+  },
+  {
+    uid: 'warden-binlog-archiving-stalled',
+    title: 'WardenBinlogArchivingStalled',
+    // The lag grows from the last time the archive held everything the server wrote, so a quiet
+    // server does not fire it, and an archiver that never caught up does.
+    expr: `${METRICS.binlogLag.name} > ${BINLOG_LAG_LIMIT_SECONDS}`,
+    for: '5m',
+    severity: 'error',
+    summary: 'Binlog archiving of {{ $labels.target }} is stalled',
+    description:
+      `The binlog archive of {{ $labels.target }} has not caught up with the server for more than ${BINLOG_LAG_LIMIT_SECONDS / 60} minutes: ` +
+      'a point-in-time restore cannot reach the latest transactions, and the server may purge logs before they are archived.',
+    hint: 'Read binlog.lastFailure of the target (GET /api/v1/targets/<name>) and the agent log (component binlog): the server unreachable, REPLICATION SLAVE missing, or another archiver holding the lock.',
+    runbook: 'metrics',
+    noDataState: QUIET_WHEN_EMPTY,
+    execErrState: ERROR_ON_FAILURE,
+  },
+  {
+    uid: 'warden-binlog-gap',
+    title: 'WardenBinlogGap',
+    expr: `${METRICS.binlogGap.name} == 1`,
+    for: '0s',
+    severity: CLASS_INFO.binlog_gap.severity,
+    summary: 'The binlog archive of {{ $labels.target }} has a gap',
+    description:
+      'Binary logs of {{ $labels.target }} were purged before they were archived, after the newest good full backup: ' +
+      'a point-in-time restore cannot cross the gap. ' +
+      CLASS_INFO.binlog_gap.firstAction,
+    hint: CLASS_INFO.binlog_gap.firstAction,
+    labels: { class: 'binlog_gap' },
     runbook: TROUBLESHOOTING,
     noDataState: QUIET_WHEN_EMPTY,
     execErrState: ERROR_ON_FAILURE,

@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../../config/load.js';
+import type { BinlogInfo } from '../../contract/api.js';
 import type { Logger } from '../../util/log.js';
 import type { Metrics } from '../metrics.js';
 import type { CatalogView } from '../catalogCache.js';
@@ -12,6 +13,8 @@ export interface ApiContext {
   catalog: CatalogView;
   metrics: Metrics;
   nextRun: (target: string, kind: RunKind) => Date | null;
+  /** The binlog archive of a target archived by this agent; null for the others. */
+  binlog: (target: string) => Promise<BinlogInfo> | null;
   token: string | null;
   /** The address the server listens on, as given (`0.0.0.0` and `::` mean every interface). */
   listenHost: string;

@@ -31,6 +31,7 @@ function runningOf(ctx: ApiContext, h: TargetHistory, target: string): RunningIn
 async function targetInfo(ctx: ApiContext, t: TargetConfig) {
   const h = await ctx.catalog.history(t.name);
   const running = runningOf(ctx, h, t.name);
+  const binlog = await ctx.binlog(t.name);
   const at = (d: Date | null) => d?.toISOString() ?? null;
   return {
     name: t.name,
@@ -48,6 +49,7 @@ async function targetInfo(ctx: ApiContext, t: TargetConfig) {
     lastSuccess: h.lastSuccess,
     lastVerified: h.lastVerified,
     lastFailure: h.lastFailure,
+    ...(binlog ? { binlog } : {}),
   };
 }
 

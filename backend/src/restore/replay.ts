@@ -1,0 +1,121 @@
+// Replays a stretch of the binlog archive into a server: each file is read back (checksums checked),
+// cut at the plan's stop, turned into SQL by the server's own binlog tool (one process per file,
+// reading stdin) and piped into one client session, so the replay is what
+// `mariadb-binlog … | mariadb` would do, with the database renamed.
+import { once } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
+import { BinlogReader } from '../binlogfile/events.js';
+import { chainName, openBinlog, readFailure } from '../binlogfile/read.js';
+import { failureOf } from '../classify/failure.js';
+import type { Failure } from '../contract/manifest.js';
+import { collectStderr, killChild, spawnChild } from '../mysql/children.js';
+import { startClient } from '../mysql/client.js';
+import { binlogReplayArgs, replayPrelude } from '../mysql/dialect.js';
+import type { ServerLogin } from '../mysql/login.js';
+import type { BinlogTool } from '../mysql/tool.js';
+import type { ReplaySlice } from './pitrPlan.js';
+
+export interface ReplayReport {
+  files: { name: string; from: number | null; to: number | null; transactions: number }[];
+  transactions: number;
+  /** Time of the last transaction replayed (ISO), null when none. */
+  lastEventTime: string | null;
+  lastGtid: string | null;
+  failure: Failure | null;
+}
+
+export interface ReplayRequest {
+  repository: string;
+  target: string;
+  slices: ReplaySlice[];
+  tool: BinlogTool;
+  login: ServerLogin;
+  sourceDb: string;
+  newDb: string;
+  signal?: AbortSignal;
+}
+
+/** Writes a chunk, waiting while the reader is behind; false when the reader has gone (it exited). */
+async function put(sink: Writable, chunk: Buffer): Promise<boolean> {
+  if (sink.destroyed || sink.writableEnded) return false;
+  if (sink.write(chunk)) return true;
+  const [event] = await Promise.race([once(sink, 'drain').then(() => ['drain']), once(sink, 'close').then(() => ['close'])]);
+  return event === 'drain';
+}
+
+/** Feeds `source` into `sink` (ending it when `end`); calls `gone` and stops when the sink has gone. */
+async function pour(source: Readable, sink: Writable, o: { onChunk?: (chunk: Buffer) => void; end: boolean; gone: () => void }): Promise<void> {
+  for await (const chunk of source) {
+    o.onChunk?.(chunk as Buffer);
+    if (!(await put(sink, chunk as Buffer))) {
+      o.gone();
+      return;
+    }
+  }
+  if (o.end) sink.end();
+}
+
+export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
+  const report: ReplayReport = { files: [], transactions: 0, lastEventTime: null, lastGtid: null, failure: null };
+  const client = startClient(r.login);
+  const sql = client.child.stdin!;
+  // A client that died early: its exit status and stderr say why, not EPIPE.
+  sql.on('error', () => undefined);
+  try {
+    sql.write(replayPrelude(r.tool));
+    for (const slice of r.slices) {
+      if (r.signal?.aborted) throw new Error('the restore was stopped');
+      const name = chainName(slice.chain);
+      const counted = { name, from: slice.from, to: slice.to, transactions: 0 };
+      report.files.push(counted);
+      const reader = new BinlogReader();
+      // What the tool replays of this file: transactions from `from` up to `to`.
+      reader.onTransaction = (t) => {
+        if ((slice.from !== null && t.start < slice.from) || (slice.to !== null && t.end > slice.to)) return;
+        counted.transactions++;
+        report.transactions++;
+        report.lastEventTime = new Date(t.timestamp * 1000).toISOString();
+        report.lastGtid = t.gtid;
+      };
+      const opened = openBinlog(r.repository, r.target, slice.chain, { until: slice.to ?? undefined, signal: r.signal });
+      const tool = spawnChild(r.tool.path, binlogReplayArgs(r.tool, { from: slice.from, to: slice.to, sourceDb: r.sourceDb, newDb: r.newDb }), ['pipe', 'pipe', 'pipe']);
+      const toolErr = collectStderr(tool);
+      const toolExit = once(tool, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+      tool.stdin!.on('error', () => undefined);
+      await Promise.all([
+        pour(opened.stream, tool.stdin!, { onChunk: (chunk) => reader.push(chunk), end: true, gone: () => opened.abort() }),
+        pour(tool.stdout!, sql, { end: false, gone: () => killChild(tool, 'SIGTERM') }),
+      ]);
+      const [code, signal] = await toolExit;
+      const problem = await opened.problem();
+      // Damaged bytes explain whatever the tool then said about them.
+      if (problem?.damaged) {
+        report.failure = readFailure(problem, '; the replay stopped there');
+        break;
+      }
+      if (code !== 0 || signal !== null) {
+        const stderr = toolErr();
+        report.failure = failureOf({ tool: r.tool.path, exitCode: code, signal, stderr }, `replaying ${name} failed: ${stderr.trim().split('\n').pop() ?? `exit ${code ?? signal}`}`);
+        break;
+      }
+      if (problem) {
+        report.failure = readFailure(problem, '; the replay stopped there');
+        break;
+      }
+    }
+  } catch (err) {
+    report.failure ??= failureOf({ tool: 'warden', stderr: (err as Error).message }, `the replay stopped: ${(err as Error).message}`);
+  } finally {
+    if (report.failure) killChild(client.child, 'SIGTERM');
+    sql.end();
+  }
+  const end = await client.exit;
+  if (!report.failure && (end.exitCode !== 0 || end.signal !== null)) {
+    report.failure = failureOf(
+      { tool: client.name, exitCode: end.exitCode, signal: end.signal, stderr: end.stderr },
+      `the ${client.name} client failed while replaying the binary logs: ${end.stderr.trim().split('\n').pop() ?? `exit ${end.exitCode ?? end.signal}`}`,
+    );
+  }
+  return report;
+}
+

@@ -196,4 +196,29 @@ describe('warden binlog', () => {
     expect(index.files.map((f) => f.name)).toContain(before.current!.name);
     expect(index.current!.name).toBe(newest);
   });
+
+  it("stops, and overwrites nothing, when the server's logs start over (another server, or RESET MASTER)", async () => {
+    const ws = workspace();
+    let archiver = startWarden(['binlog', '--config', ws.config, '--target', 'shop', '--json'], ENV);
+    await insert(3, 'old-server');
+    await getServer().query('FLUSH BINARY LOGS');
+    await insert(1, 'old-server-current');
+    const before = await caughtUp(ws.repository);
+    expect((await stop(archiver)).code).toBe(0);
+    const digests = () => readdirSync(path.join(ws.repository, 'shop', 'binlog')).filter((f) => f.endsWith('.zst')).map((f) => [f, sha(readFileSync(path.join(ws.repository, 'shop', 'binlog', f)))]);
+    const archived = digests();
+
+    await getServer().query('RESET MASTER');
+    await insert(2, 'new-server');
+    await getServer().query('FLUSH BINARY LOGS');
+    archiver = startWarden(['binlog', '--config', ws.config, '--target', 'shop', '--json'], ENV);
+    let said = '';
+    archiver.child.stderr!.on('data', (text: string) => (said += text));
+    await waitFor(() => /start over/.test(said), 20_000, 'the archiver to say the logs start over');
+    const r = await stop(archiver);
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ ok: false, gap: true, lastFailure: { class: 'binlog_gap', rule: 'archive-server-changed' } });
+    expect(digests()).toEqual(archived);
+    expect(readIndex(ws.repository)!.files.map((f) => f.rawSha256)).toEqual(before.files.map((f) => f.rawSha256));
+  });
 });

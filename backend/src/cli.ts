@@ -97,12 +97,14 @@ function program(emit: (r: CommandResult) => void): Command {
 
   cmd
     .command('verify')
-    .description('prove a backup can come back: checksum, parse (every table and row), or restore into a scratch server')
-    .argument('<backup>', 'backup folder (a copy anywhere works) or backup id')
+    .description("prove a backup can come back: checksum, parse (every table and row), or restore into a scratch server; with --binlog, a target's binlog archive: every file's checksum, no gap after the newest full backup, and at level restore a point-in-time restore")
+    .argument('[backup]', 'backup folder (a copy anywhere works) or backup id (not with --binlog)')
     .addOption(options.configWhenNeeded(`configuration file: for a backup id, and the scratch server of --level restore (default ${DEFAULT_CONFIG})`))
     .addOption(options.level())
+    .option('--binlog', "verify the target's binlog archive instead of a backup", false)
+    .addOption(options.target('with --binlog: the target whose archive to verify'))
     .addOption(options.json())
-    .action(async (backup: string, o: { config?: string; level: string; json: boolean }) => {
+    .action(async (backup: string | undefined, o: { config?: string; level: string; binlog: boolean; target?: string; json: boolean }) => {
       emit(await withInterrupt(async (signal) => (await import('./cli/verify.js')).verifyCommand(backup, { ...o, defaultConfig: DEFAULT_CONFIG, signal })));
     });
 

@@ -79,14 +79,19 @@ describe('plugin.json', () => {
     expect(read(path.join('src', dashboard.path)).uid).toBe(dashboard.uid);
   });
 
-  it('has one route triple per agent slot: reads for Viewers, deletes for Admins, the rest for Editors, token injected', () => {
+  it('has four routes per agent slot: point-in-time restores and deletes for Admins, reads for Viewers, the rest for Editors, token injected', () => {
     const routes = app.routes as Route[];
-    expect(routes).toHaveLength(3 * MAX_AGENTS);
+    expect(routes).toHaveLength(4 * MAX_AGENTS);
     for (let slot = 0; slot < MAX_AGENTS; slot++) {
       const common = {
         url: `{{ .JsonData.agent${slot}Url }}`,
         headers: [{ name: 'Authorization', content: `Bearer {{ .SecureJsonData.agent${slot}Token }}` }],
       };
+      // Before the catch-all, which would otherwise match it first; Grafana appends what follows the route's path.
+      expect(routes.filter((r) => r.path === `agent/${slot}/api/v1/restore-to-point/*`)).toEqual([
+        { path: `agent/${slot}/api/v1/restore-to-point/*`, method: '*', reqRole: 'Admin', ...common, url: `${common.url}/api/v1/restore-to-point` },
+      ]);
+      expect(routes.findIndex((r) => r.path === `agent/${slot}/api/v1/restore-to-point/*`)).toBeLessThan(routes.findIndex((r) => r.path === `agent/${slot}/*`));
       // Grafana compares `method` with the request's verb as one word: a comma-separated list
       // (which the schema mentions) would match nothing.
       expect(routes.filter((r) => r.path === `agent/${slot}/*`)).toEqual([
@@ -111,6 +116,7 @@ describe('plugin.json', () => {
       expect(rolesFor('POST', at('api/v1/targets/shop/backups'))).toEqual(['Editor', 'Admin']);
       expect(rolesFor('POST', at(`${backup}/verify`))).toEqual(['Editor', 'Admin']);
       expect(rolesFor('DELETE', at(backup))).toEqual(['Admin']);
+      expect(rolesFor('POST', at('api/v1/restore-to-point/20261122T014512.345Z-3fa9'))).toEqual(['Admin']);
     }
   });
 });

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { restoreCommandLine, restoredName, shellQuote } from '../../src/features/backups/shell.js';
+import { restoreCommandLine, restoredName } from '../../src/features/backups/shell.js';
+import { shellQuote } from '../../src/shared/utils/shell.js';
 
 const run = promisify(execFile);
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'warden-quote-'));

@@ -213,7 +213,22 @@ class Archiver {
     const last = this.index.files.at(-1);
     const wanted = files.at(-1) ?? (last ? (last.nextFile ?? nextFileName(last.name)) : null) ?? onServer[0]!;
     if (onServer.includes(wanted)) return wanted;
-    const resumedAt = onServer.find((n) => compareFileNames(n, wanted) > 0) ?? onServer[0]!;
+    const resumedAt = onServer.find((n) => compareFileNames(n, wanted) > 0);
+    if (resumedAt === undefined) {
+      // Every file the server has comes before what the archive holds: another server, or RESET
+      // MASTER. Going on would write its files over archived ones of the same names.
+      this.report({ gap: true });
+      throw new ArchiveFailure(
+        failureOf(
+          {
+            class: 'binlog_gap',
+            rule: 'archive-server-changed',
+            hint: `Move ${binlogDir(this.repository, this.target.name)} aside (it still serves restores to points before now), take a full backup, and start the archiver again: it begins a new archive.`,
+          },
+          `the server's binary logs start over (it has ${onServer[0]} to ${onServer.at(-1)}, the archive already holds up to ${last?.name ?? files.at(-1)}): another server, or RESET MASTER`,
+        ),
+      );
+    }
     let after = last?.name ?? null;
     if (files.at(-1) === wanted) {
       // What the archive had of it is kept, up to its last whole event; the gap starts after it.
@@ -235,7 +250,9 @@ class Archiver {
   /** Archives a file the tool has finished with, and checks it follows the file before it. */
   private async archive(name: string): Promise<ArchivedFile> {
     const previous = this.index.files.at(-1);
+    const again = this.index.files.some((f) => f.name === name);
     const archived = await publishFinished(this.repository, this.index, path.join(this.incoming, name), this.target.compression, this.target.compressionLevel);
+    if (again) return archived;
     const expected = previous ? (previous.nextFile ?? nextFileName(previous.name)) : null;
     if (previous && expected !== name && !this.index.gaps.some((g) => g.resumedAt === name)) {
       await this.recordGap(previous.name, name, `the archive goes from ${previous.name} to ${name}, but the server went on with ${expected}`);

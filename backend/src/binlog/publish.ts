@@ -1,6 +1,7 @@
 // One finished binary log into the archive: read once from incoming/, its events walked and its
 // bytes hashed, compressed and published (storage/types.ts: visible only once complete), then
 // named in the index. The incoming copy goes only after the index holds the archived one.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,6 +32,18 @@ export async function publishFinished(repository: string, index: ArchiveIndex, l
   const storage = storageOf(repository);
   const name = path.basename(localFile);
   const object = `${name}${EXTENSION[compression]}`;
+  const already = index.files.find((f) => f.name === name);
+  if (already) {
+    // Archived before a crash took the agent between the index and removing the incoming copy.
+    const local = createHash('sha256');
+    await pipeline(createReadStream(localFile), local);
+    if (local.digest('hex') === already.rawSha256) {
+      await rm(localFile, { force: true });
+      return already;
+    }
+    // A second file of the same name is another server's: the archived one is never replaced.
+    throw new PublishError(`${name} is already archived with other bytes: the server now has another file of that name`, null);
+  }
   const sink = new FileSink(storage.create(storage.join(binlogDir(repository, index.target), object)), object, compression, level);
   const reader = new BinlogReader();
   const walk = new Transform({
@@ -71,7 +84,7 @@ export async function publishFinished(repository: string, index: ArchiveIndex, l
     nextFile: facts.nextFile,
     archivedAt: new Date().toISOString(),
   };
-  index.files = [...index.files.filter((f) => f.name !== name), archived];
+  index.files = [...index.files, archived];
   await writeArchiveIndex(repository, index);
   await rm(localFile, { force: true });
   return archived;

@@ -49,6 +49,14 @@ export function parsePositionPoint(text: string): RecoveryPoint {
   return { kind: 'position', file: m[1]!, position: Number(m[2]), text: `${m[1]}:${m[2]}` };
 }
 
+/** The one point of `--to` / `--to-gtid` / `--to-position` (the CLI) or `to` / `toGtid` / `toPosition` (the API). */
+export function parsePoint(p: { to?: string; toGtid?: string; toPosition?: string }): RecoveryPoint {
+  if (p.to !== undefined) return parseTimePoint(p.to);
+  if (p.toGtid !== undefined) return parseGtidPoint(p.toGtid);
+  if (p.toPosition !== undefined) return parsePositionPoint(p.toPosition);
+  throw new PointError('no recovery point given', 'Give one of a time, a GTID or a FILE:POSITION.');
+}
+
 /** The last GTID of `gtid`'s domain (MariaDB) or source (MySQL) in a list such as an index's gtidsIn. */
 function sameStream(gtid: string, list: string | null): string | null {
   if (!list) return null;

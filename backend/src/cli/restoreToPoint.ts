@@ -1,35 +1,16 @@
 // `warden restore --to TIME | --to-gtid G | --to-position FILE:POS --target T --database NEW
 // [--dry-run]`: a point-in-time restore (restore/pointInTime.ts). Exit 0 restored (or planned),
 // 1 failed with its class (binlog_gap when the archive cannot reach the point), 2 usage.
-import { PointError, parseGtidPoint, parsePositionPoint, parseTimePoint, type RecoveryPoint } from '../binlogfile/point.js';
+import { parsePoint, PointError } from '../binlogfile/point.js';
 import { ManifestError } from '../catalog/store.js';
 import { failureOf, VERIFICATION } from '../classify/failure.js';
 import { ConfigError, findTarget, loadConfig } from '../config/load.js';
-import { targetLogin } from '../mysql/login.js';
-import { describeEndpoint, endpointOf } from '../mysql/server.js';
 import { LoadProgress, RestoreUsageError } from '../restore/index.js';
 import { ChainError, type PointInTimePlan } from '../restore/pitrPlan.js';
-import { type PointInTimeResult, restoreToPoint } from '../restore/pointInTime.js';
+import { planJson, type PointInTimeResult, restoreToPoint, targetRequest } from '../restore/pointInTime.js';
 import { check } from './options.js';
 import { type CommandResult, configErrorResult, EXIT, json, terminalSafe } from './output.js';
 import { progressTicker, type RestoreCommandOptions, usage } from './restoreOutput.js';
-
-function pointOf(o: RestoreCommandOptions): RecoveryPoint {
-  if (o.to !== undefined) return parseTimePoint(o.to);
-  if (o.toGtid !== undefined) return parseGtidPoint(o.toGtid);
-  return parsePositionPoint(o.toPosition!);
-}
-
-/** The plan as JSON: what is loaded, and which bytes of which files are replayed. */
-function planJson(plan: PointInTimePlan) {
-  return {
-    point: { kind: plan.point.kind, value: plan.point.text },
-    backup: { id: plan.backup.id, startedAt: plan.backup.startedAt, binlog: plan.backup.binlog },
-    files: plan.slices.map((s) => ({ name: s.chain.file.name, from: s.from, to: s.to, source: s.chain.kind })),
-    stop: plan.slices.length > 0 ? { file: plan.slices.at(-1)!.chain.file.name, position: plan.slices.at(-1)!.to } : null,
-    lastTransaction: plan.last,
-  };
-}
 
 function planText(plan: PointInTimePlan, source: string, database: string): string[] {
   const range = (from: number | null, to: number | null) => `${from === null ? 'start' : `byte ${from}`} to ${to === null ? 'end' : `byte ${to}`}`;
@@ -59,17 +40,14 @@ export async function restoreToPointCommand(opts: RestoreCommandOptions): Promis
   const progress = new LoadProgress();
   let stopTicker: (() => void) | null = null;
   try {
-    const point = pointOf(opts);
+    const point = parsePoint(opts);
     const config = loadConfig(opts.config);
     const target = findTarget(config, opts.target);
     const dryRun = opts.dryRun === true;
     if (!dryRun) stopTicker = progressTicker(progress, opts.progress ?? ((line) => process.stderr.write(terminalSafe(`${line}\n`))));
     const r = await restoreToPoint({
-      repository: config.repositoryPath,
-      target: target.name,
-      primary: describeEndpoint(endpointOf(target)),
+      ...targetRequest(config, target),
       point,
-      login: targetLogin(config, target),
       database: opts.database,
       sourceDatabase: opts.sourceDatabase,
       force: opts.force,

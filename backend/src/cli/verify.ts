@@ -12,6 +12,9 @@ export interface VerifyCommandOptions {
   defaultConfig: string;
   level: string;
   json: boolean;
+  /** Verify the target's binlog archive instead of a backup. */
+  binlog?: boolean;
+  target?: string;
   signal?: AbortSignal;
 }
 
@@ -27,10 +30,15 @@ function text(r: VerifyResult): string {
   return `${what} is INVALID (level ${r.level}${rto}): ${r.problems.length} problem(s)\n${lines.join('\n')}\n`;
 }
 
-export async function verifyCommand(backup: string, opts: VerifyCommandOptions): Promise<CommandResult> {
+export async function verifyCommand(backup: string | undefined, opts: VerifyCommandOptions): Promise<CommandResult> {
   const levelOption = check.level(opts.level);
   if ('error' in levelOption) return usage(levelOption.error, opts.json);
   const level = levelOption.value;
+  if (opts.binlog) {
+    if (backup !== undefined || opts.target === undefined) return usage('--binlog verifies one target\'s archive: give --target and no backup', opts.json);
+    return (await import('./verifyBinlog.js')).verifyBinlogCommand({ ...opts, target: opts.target, level });
+  }
+  if (backup === undefined) return usage('name the backup to verify (a folder or an id), or --binlog with --target', opts.json);
   try {
     let config: LoadedConfig | undefined;
     const needConfig = () => (config ??= loadConfig(opts.config ?? opts.defaultConfig));

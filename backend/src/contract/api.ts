@@ -108,6 +108,46 @@ export const startedRunSchema = z.strictObject({
 });
 export type StartedRun = z.infer<typeof startedRunSchema>;
 
+/** Body of POST /api/v1/restore-to-point/:id: exactly one point, a new database, a dry run or not. */
+export const restoreToPointBodySchema = z
+  .strictObject({
+    /** ISO 8601; without a zone, UTC */
+    to: z.string().max(64).optional(),
+    toGtid: z.string().max(128).optional(),
+    /** FILE:POSITION */
+    toPosition: z.string().max(300).optional(),
+    database: z.string().min(1).max(64),
+    sourceDatabase: z.string().min(1).max(64).optional(),
+    dryRun: z.boolean().default(false),
+  })
+  .refine((b) => [b.to, b.toGtid, b.toPosition].filter((p) => p !== undefined).length === 1, { message: 'give exactly one of to, toGtid, toPosition' });
+export type RestoreToPointBody = z.input<typeof restoreToPointBodySchema>;
+
+/** What a point-in-time restore loads and replays (the same as `warden restore --dry-run --json`'s plan). */
+export const pointInTimePlanSchema = z.strictObject({
+  point: z.strictObject({ kind: z.enum(['time', 'gtid', 'position']), value: z.string() }),
+  backup: z.strictObject({
+    id: z.string(),
+    startedAt: z.string(),
+    binlog: z.strictObject({ file: z.string(), position: z.number(), gtid: z.string().nullable() }),
+  }),
+  files: z.array(z.strictObject({ name: z.string(), from: z.number().nullable(), to: z.number().nullable(), source: z.enum(['archived', 'current']) })),
+  stop: z.strictObject({ file: z.string(), position: z.number().nullable() }).nullable(),
+  lastTransaction: z.strictObject({ gtid: z.string().nullable(), time: z.string(), file: z.string(), end: z.number() }).nullable(),
+});
+export type PointInTimePlan = z.infer<typeof pointInTimePlanSchema>;
+
+/** 200 answer of a dry run, 202 of a real one (which then runs as kind `restore`). */
+export const restoreToPointAnswerSchema = z.strictObject({
+  id: z.string(),
+  target: z.string(),
+  dryRun: z.boolean(),
+  sourceDatabase: z.string(),
+  database: z.string(),
+  plan: pointInTimePlanSchema,
+});
+export type RestoreToPointAnswer = z.infer<typeof restoreToPointAnswerSchema>;
+
 /** Server-sent events of GET /api/v1/events: `event: <type>`, `data: <the fields but type>`. */
 export const agentEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('run-started'), id: z.string(), target: z.string(), kind: z.enum(RUN_KINDS), startedAt: z.string() }),

@@ -4,4 +4,17 @@
 export * from './classes.js';
 export * from './vocabulary.js';
 export type { Attempt, Failure, Manifest, ManifestFile, ManifestTable, Verification, VerifyProblem } from './manifest.js';
-export type { AgentEvent, AgentInfo, BackupSummary, BinlogInfo, Progress, RunningInfo, StartedRun, TargetInfo, VerificationSummary } from './api.js';
+export type {
+  AgentEvent,
+  AgentInfo,
+  BackupSummary,
+  BinlogInfo,
+  PointInTimePlan,
+  Progress,
+  RestoreToPointAnswer,
+  RestoreToPointBody,
+  RunningInfo,
+  StartedRun,
+  TargetInfo,
+  VerificationSummary,
+} from './api.js';

@@ -13,7 +13,7 @@ export type Compression = (typeof COMPRESSIONS)[number];
 export const BACKUP_METHODS = ['single-stream', 'per-table'] as const;
 export type BackupMethod = (typeof BACKUP_METHODS)[number];
 
-export const RUN_KINDS = ['backup', 'verify'] as const;
+export const RUN_KINDS = ['backup', 'verify', 'restore'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 /** running > failing (last run not success) > stale (last success older than rpo) > never > ok. */
@@ -40,6 +40,8 @@ export const VERIFY_PROBLEM_KINDS = [
   'restore',
   'check-table',
   'timeout',
+  /** The binlog archive misses files a replay from the newest good full backup needs. */
+  'gap',
 ] as const;
 export type VerifyProblemKind = (typeof VERIFY_PROBLEM_KINDS)[number];
 

@@ -171,6 +171,23 @@ export function binlogReplayArgs(tool: Tool, o: { from: number | null; to: numbe
 }
 
 /**
+ * Arguments that print the rows a stretch of one binary log (read on stdin) changes in `sourceDb`,
+ * one `### INSERT INTO`, `### UPDATE` or `### DELETE FROM` line per row (`--base64-output=DECODE-ROWS
+ * --verbose`, the same on both families: MariaDB manual, "mariadb-binlog Options"; MySQL manual,
+ * "mysqlbinlog Row Event Display"). No rename: the database filter sees the log's own names.
+ */
+export function binlogDecodeArgs(o: { from: number | null; to: number | null; sourceDb: string }): string[] {
+  return [
+    ...(o.from !== null ? [`--start-position=${o.from}`] : []),
+    ...(o.to !== null ? [`--stop-position=${o.to}`] : []),
+    '--base64-output=DECODE-ROWS',
+    '--verbose',
+    `--database=${o.sourceDb}`,
+    '-',
+  ];
+}
+
+/**
  * SQL sent before a replay on MariaDB: the replayed transactions are not written to the server's
  * own binary log. mariadb-binlog sets each one's original GTID (`SET @@session.gtid_seq_no`), so
  * logging them again would put old sequence numbers after newer ones: an error under

@@ -93,6 +93,8 @@ export interface PlanRequest {
   primary: string;
   /** The database to restore must be in the backup. */
   hasDatabase: (m: Manifest) => boolean;
+  /** Start from this backup rather than the newest good one before the point. */
+  backupId?: string;
   signal?: AbortSignal;
 }
 
@@ -125,7 +127,10 @@ export async function planPointInTime(r: PlanRequest): Promise<PointInTimePlan> 
   const stopAt = { file: chainName(stopFile), position: stop.position };
 
   const { entries } = await listBackups(r.repository, r.target);
-  const candidates = entries.filter((e) => isGood(e.manifest, r.primary) && r.hasDatabase(e.manifest));
+  const candidates = entries.filter((e) => isGood(e.manifest, r.primary) && r.hasDatabase(e.manifest) && (r.backupId === undefined || e.manifest.id === r.backupId));
+  if (r.backupId !== undefined && candidates.length === 0) {
+    throw new PointError(`backup ${r.backupId} of ${r.target} cannot start a point-in-time restore`, 'It must be a successful full backup of the target’s own server, with binlog coordinates and the database asked for.');
+  }
   if (candidates.length === 0) throw new PointError(`${r.target} has no good full backup with binlog coordinates to start from`, 'Take a backup of the target while its server writes a binary log (warden backup).');
   const chosen = candidates.find((e) => atOrBefore(coordinates(e.manifest), stopAt));
   if (!chosen) {

@@ -6,7 +6,10 @@ import type { RecoveryPoint } from '../binlogfile/point.js';
 import { readManifest } from '../catalog/store.js';
 import { failureOf } from '../classify/failure.js';
 import type { Failure } from '../contract/manifest.js';
-import { openConnection, query, quoteIdent, type ServerLogin } from '../mysql/login.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { TargetConfig } from '../config/schema.js';
+import { openConnection, query, quoteIdent, type ServerLogin, targetLogin } from '../mysql/login.js';
+import { describeEndpoint, endpointOf } from '../mysql/server.js';
 import { findBinlogTool } from '../mysql/tool.js';
 import { checkDatabaseName, leaveNoHalfLoad, type LoadProgress, restoreBackup, type RestoreResult, RestoreUsageError } from './index.js';
 import { planPointInTime, type PointInTimePlan } from './pitrPlan.js';
@@ -24,6 +27,8 @@ export interface PointInTimeRequest {
   force: boolean;
   parallel: number;
   dryRun: boolean;
+  /** Start from this backup (the API's per-backup action) rather than the newest good one before the point. */
+  backupId?: string;
   progress?: LoadProgress;
   signal?: AbortSignal;
 }
@@ -41,6 +46,22 @@ export interface PointInTimeResult {
   failure: Failure | null;
   leftover: RestoreResult['leftover'];
   seconds: number;
+}
+
+/** The fields of a request that come from the configuration: the same for the CLI and the API. */
+export function targetRequest(config: LoadedConfig, target: TargetConfig): Pick<PointInTimeRequest, 'repository' | 'target' | 'primary' | 'login' | 'parallel'> {
+  return { repository: config.repositoryPath, target: target.name, primary: describeEndpoint(endpointOf(target)), login: targetLogin(config, target), parallel: target.parallel };
+}
+
+/** The plan as JSON (contract/api.ts pointInTimePlanSchema): what is loaded, and which bytes of which files are replayed. */
+export function planJson(plan: PointInTimePlan) {
+  return {
+    point: { kind: plan.point.kind, value: plan.point.text },
+    backup: { id: plan.backup.id, startedAt: plan.backup.startedAt, binlog: plan.backup.binlog },
+    files: plan.slices.map((s) => ({ name: s.chain.file.name, from: s.from, to: s.to, source: s.chain.kind })),
+    stop: plan.slices.length > 0 ? { file: plan.slices.at(-1)!.chain.file.name, position: plan.slices.at(-1)!.to } : null,
+    lastTransaction: plan.last,
+  };
 }
 
 /** `--rewrite-db=from->to` has no quoting: a name with `->` or edge spaces cannot be said to it. */
@@ -69,6 +90,7 @@ export async function restoreToPoint(r: PointInTimeRequest): Promise<PointInTime
     target: r.target,
     point: r.point,
     primary: r.primary,
+    backupId: r.backupId,
     hasDatabase: (m) => (r.sourceDatabase === undefined ? m.databases.length === 1 : m.databases.includes(r.sourceDatabase)),
     signal: r.signal,
   });

@@ -1,6 +1,6 @@
 // Replays a stretch of the binlog archive into a server: each file is read back (checksums checked),
 // cut at the plan's stop, turned into SQL by the server's own binlog tool (one process per file,
-// reading stdin) and piped into one client session, so the replay is what
+// reading stdin) writing straight into one client session's stdin, so the replay is what
 // `mariadb-binlog … | mariadb` would do, with the database renamed.
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
@@ -39,20 +39,25 @@ export interface ReplayRequest {
 async function put(sink: Writable, chunk: Buffer): Promise<boolean> {
   if (sink.destroyed || sink.writableEnded) return false;
   if (sink.write(chunk)) return true;
-  const [event] = await Promise.race([once(sink, 'drain').then(() => ['drain']), once(sink, 'close').then(() => ['close'])]);
-  return event === 'drain';
+  // The listener that loses the race goes too, or each wait would leave one on the sink.
+  const settled = new AbortController();
+  try {
+    return await Promise.race([once(sink, 'drain', { signal: settled.signal }).then(() => true), once(sink, 'close', { signal: settled.signal }).then(() => false)]);
+  } finally {
+    settled.abort();
+  }
 }
 
-/** Feeds `source` into `sink` (ending it when `end`); calls `gone` and stops when the sink has gone. */
-async function pour(source: Readable, sink: Writable, o: { onChunk?: (chunk: Buffer) => void; end: boolean; gone: () => void }): Promise<void> {
+/** Feeds `source` into `sink`, then ends it; calls `gone` and stops when the sink has gone. */
+async function pour(source: Readable, sink: Writable, o: { onChunk: (chunk: Buffer) => void; gone: () => void }): Promise<void> {
   for await (const chunk of source) {
-    o.onChunk?.(chunk as Buffer);
+    o.onChunk(chunk as Buffer);
     if (!(await put(sink, chunk as Buffer))) {
       o.gone();
       return;
     }
   }
-  if (o.end) sink.end();
+  sink.end();
 }
 
 export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
@@ -62,7 +67,8 @@ export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
   // A client that died early: its exit status and stderr say why, not EPIPE.
   sql.on('error', () => undefined);
   try {
-    sql.write(replayPrelude(r.tool));
+    // On the pipe before any tool writes to it.
+    await new Promise<void>((resolve, reject) => sql.write(replayPrelude(r.tool), (err) => (err ? reject(err) : resolve())));
     for (const slice of r.slices) {
       if (r.signal?.aborted) throw new Error('the restore was stopped');
       const name = chainName(slice.chain);
@@ -78,14 +84,12 @@ export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
         report.lastGtid = t.gtid;
       };
       const opened = openBinlog(r.repository, r.target, slice.chain, { until: slice.to ?? undefined, signal: r.signal });
-      const tool = spawnChild(r.tool.path, binlogReplayArgs(r.tool, { from: slice.from, to: slice.to, sourceDb: r.sourceDb, newDb: r.newDb }), ['pipe', 'pipe', 'pipe']);
+      // The SQL goes from the tool to the client without passing through this process: one copy less.
+      const tool = spawnChild(r.tool.path, binlogReplayArgs(r.tool, { from: slice.from, to: slice.to, sourceDb: r.sourceDb, newDb: r.newDb }), ['pipe', sql, 'pipe']);
       const toolErr = collectStderr(tool);
       const toolExit = once(tool, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
       tool.stdin!.on('error', () => undefined);
-      await Promise.all([
-        pour(opened.stream, tool.stdin!, { onChunk: (chunk) => reader.push(chunk), end: true, gone: () => opened.abort() }),
-        pour(tool.stdout!, sql, { end: false, gone: () => killChild(tool, 'SIGTERM') }),
-      ]);
+      await pour(opened.stream, tool.stdin!, { onChunk: (chunk) => reader.push(chunk), gone: () => opened.abort() });
       const [code, signal] = await toolExit;
       const problem = await opened.problem();
       // Damaged bytes explain whatever the tool then said about them.

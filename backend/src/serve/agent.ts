@@ -13,7 +13,7 @@ import { Metrics } from './metrics.js';
 import { Scheduler } from './schedule/scheduler.js';
 import { CatalogView } from './catalogCache.js';
 import type { AgentEvent, RunKind } from '../catalog/events.js';
-import { backupInWorker, verifyInWorker } from './jobs.js';
+import { backupInWorker, restoreInWorker, verifyInWorker } from './jobs.js';
 import { type PreflightCheck, RunManager } from './runs.js';
 import { historyOf } from '../catalog/summaries.js';
 import { storageOf } from '../storage/index.js';
@@ -66,7 +66,7 @@ export class Agent {
     const metrics = new Metrics(config.targets, { repository: config.repositoryPath, nextRun, binlog });
     // A warning is not a failure: the check is ok unless it failed.
     const onPreflight = (target: string, checks: PreflightCheck[]) => checks.forEach((c) => metrics.setPreflightCheck(target, c.name, c.status !== 'FAIL'));
-    const manager = new RunManager({ config, log, backup: backupInWorker, verify: verifyInWorker, onPreflight });
+    const manager = new RunManager({ config, log, backup: backupInWorker, verify: verifyInWorker, restore: restoreInWorker, onPreflight });
     const scheduler = new Scheduler(config, manager, log);
     // The API's callbacks run only once the agent exists.
     let self: Agent;

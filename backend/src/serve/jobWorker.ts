@@ -1,9 +1,10 @@
-// One backup or verification in a worker thread (see jobs.ts): the same functions the CLI calls,
+// One backup, verification or point-in-time restore in a worker thread (see jobs.ts): the same functions the CLI calls,
 // with their callbacks turned into messages to the agent's main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { setLogLevel } from '../util/log.js';
 import { backup } from '../backup/index.js';
 import { verifyBackup } from '../verify/index.js';
+import { restoreToPoint, targetRequest } from '../restore/pointInTime.js';
 import type { FromWorker, Job, ToWorker } from './jobs.js';
 
 const job = workerData as Job;
@@ -28,6 +29,8 @@ function askInUse(): Promise<ReadonlySet<string>> {
 async function run(): Promise<unknown> {
   const { signal } = controller;
   if (job.kind === 'verify') return verifyBackup({ dir: job.dir, level: job.level, config: job.config, signal });
+  // Never over an existing database (no force): the API offers restores into new ones only.
+  if (job.kind === 'restore') return restoreToPoint({ ...targetRequest(job.config, job.target), ...job.restore, force: false, dryRun: false, signal });
   const { config, target } = job;
   return backup({
     config,

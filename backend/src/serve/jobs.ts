@@ -1,4 +1,4 @@
-// Backups and verifications of `warden serve` run in worker threads: their stream work (parsing,
+// Backups, verifications and point-in-time restores of `warden serve` run in worker threads: their stream work (parsing,
 // hashing every byte of SQL) would otherwise hold the event loop that answers the API and scrapes.
 import { Worker } from 'node:worker_threads';
 import { TargetBusyError } from '../catalog/lock.js';
@@ -7,10 +7,15 @@ import type { TargetConfig, VerifyLevel } from '../config/schema.js';
 import { mainLogger } from '../util/log.js';
 import type { BackupResult, BackupVerbOptions } from '../backup/index.js';
 import type { VerifyResult } from '../verify/index.js';
+import type { PointInTimeRequest, PointInTimeResult } from '../restore/pointInTime.js';
+
+/** What the API asks of a point-in-time restore; the rest comes from the target's configuration. */
+export type PointInTimeJob = Pick<PointInTimeRequest, 'point' | 'database' | 'sourceDatabase'> & { backupId: string };
 
 export type Job = { logLevel: string } & (
   | { kind: 'backup'; config: LoadedConfig; target: TargetConfig }
   | { kind: 'verify'; config: LoadedConfig; dir: string; level: VerifyLevel }
+  | { kind: 'restore'; config: LoadedConfig; target: TargetConfig; restore: PointInTimeJob }
 );
 
 type Callback<K extends 'onProgress' | 'onPreflight'> = Parameters<NonNullable<BackupVerbOptions[K]>>[0];
@@ -78,4 +83,9 @@ export async function backupInWorker(opts: BackupJobOptions): Promise<BackupResu
 export async function verifyInWorker(opts: { dir: string; level: VerifyLevel; config: LoadedConfig; signal: AbortSignal }): Promise<VerifyResult> {
   const job: Job = { kind: 'verify', config: opts.config, dir: opts.dir, level: opts.level, logLevel: mainLogger().level };
   return (await runJob(job, opts.signal, () => undefined)) as VerifyResult;
+}
+
+export async function restoreInWorker(opts: { config: LoadedConfig; target: TargetConfig; restore: PointInTimeJob; signal: AbortSignal }): Promise<PointInTimeResult> {
+  const job: Job = { kind: 'restore', config: opts.config, target: opts.target, restore: opts.restore, logLevel: mainLogger().level };
+  return (await runJob(job, opts.signal, () => undefined)) as PointInTimeResult;
 }

@@ -13,11 +13,16 @@ import type { Logger } from '../util/log.js';
 import type { BackupOptions, BackupResult } from '../backup/run.js';
 import { verificationClass } from '../verify/problems.js';
 import type { AgentEvent, Progress, RunKind } from '../catalog/events.js';
-import type { BackupJobOptions } from './jobs.js';
+import type { BackupJobOptions, PointInTimeJob } from './jobs.js';
+import type { PointInTimeResult } from '../restore/pointInTime.js';
+import { failureOf } from '../classify/failure.js';
 import { Slots } from './slots.js';
 
 export type Verifier = (opts: { dir: string; level: VerifyLevel; config: LoadedConfig; signal: AbortSignal }) => Promise<Verification>;
+export type Restorer = (opts: { config: LoadedConfig; target: TargetConfig; restore: PointInTimeJob; signal: AbortSignal }) => Promise<PointInTimeResult>;
 export type Trigger = 'api' | 'schedule' | 'missed-run';
+/** What a schedule starts; restores come from the API only. */
+export type ScheduledKind = Exclude<RunKind, 'restore'>;
 
 export interface RunningInfo {
   id: string;
@@ -55,6 +60,7 @@ export interface RunManagerOptions {
   log: Logger;
   backup: (opts: BackupJobOptions) => Promise<BackupResult>;
   verify: Verifier;
+  restore: Restorer;
   /** Each backup's pre-flight results (for the metrics). */
   onPreflight?: (target: string, checks: PreflightCheck[]) => void;
 }
@@ -104,12 +110,18 @@ export class RunManager {
     this.launchVerify(run, target, id, dir, level, 'api');
   }
 
+  /** Starts a point-in-time restore from a backup now (API): a run of kind `restore` named by that backup's id. */
+  restoreNow(target: TargetConfig, restore: PointInTimeJob): void {
+    const run = this.reserveNow(target.name, 'restore');
+    this.launchRestore(run, target, restore);
+  }
+
   /**
    * A scheduled run. It waits for the target to be free (one run per target) and then for a slot.
    * A run of a kind already running or waiting for this target is skipped, not queued, so one slow
    * run never piles up copies of itself.
    */
-  enqueue(kind: RunKind, target: TargetConfig, trigger: Trigger): void {
+  enqueue(kind: ScheduledKind, target: TargetConfig, trigger: Trigger): void {
     if (this.stopping) return;
     const log = this.opts.log.child({ component: 'schedule', target: target.name, kind, trigger });
     const key = `${kind}:${target.name}`;
@@ -122,7 +134,7 @@ export class RunManager {
     void this.startWhenFree(key, kind, target, trigger, log).catch((err: unknown) => log.error({ err }, 'scheduled run failed to start'));
   }
 
-  private async startWhenFree(key: string, kind: RunKind, target: TargetConfig, trigger: Trigger, log: Logger): Promise<void> {
+  private async startWhenFree(key: string, kind: ScheduledKind, target: TargetConfig, trigger: Trigger, log: Logger): Promise<void> {
     for (let busy = this.active.get(target.name); busy; busy = this.active.get(target.name)) await busy.released;
     // From the check above to the reservation below nothing else runs: no other run can slip in.
     this.waiting.delete(key);
@@ -248,6 +260,32 @@ export class RunManager {
     const listed = await listBackups(this.opts.config.repositoryPath, target).catch(() => null);
     const running = listed?.entries.find((e) => e.manifest.status === 'running');
     return new RunConflictError(err.message, running?.manifest.id ?? null);
+  }
+
+  private launchRestore(run: ActiveRun, target: TargetConfig, restore: PointInTimeJob): void {
+    const log = this.opts.log.child({ component: 'restore', target: target.name, backupId: restore.backupId, point: restore.point.text, database: restore.database });
+    const started = new Date();
+    const id = restore.backupId;
+    run.info = { id, startedAt: started.toISOString(), kind: 'restore', progress: null };
+    log.info('point-in-time restore started');
+    this.emit({ type: 'run-started', id, target: target.name, kind: 'restore', startedAt: run.info.startedAt });
+    run.done = this.opts
+      .restore({ config: this.opts.config, target, restore, signal: run.controller.signal })
+      .then(
+        (r) => r.failure,
+        // It did not get to record a failure (a database that exists, a chain that broke since the plan).
+        (err: unknown) => failureOf({ tool: 'warden', stderr: (err as Error).message }, (err as Error).message),
+      )
+      .then((failure) => {
+        this.release(target.name, true);
+        const aborted = run.controller.signal.aborted;
+        const cls: RunClass = aborted ? 'killed' : (failure?.class ?? 'none');
+        if (failure) log.error({ failure }, 'point-in-time restore failed');
+        else log.info('point-in-time restore finished');
+        const status = cls === 'none' ? 'success' : aborted ? 'interrupted' : 'failed';
+        const durationSeconds = (Date.now() - started.getTime()) / 1000;
+        this.emit({ type: 'run-finished', id, target: target.name, kind: 'restore', status, class: cls, ...outcome(cls, failure), durationSeconds });
+      });
   }
 
   private launchVerify(run: ActiveRun, target: TargetConfig, id: string, dir: string, level: VerifyLevel, trigger: Trigger): void {

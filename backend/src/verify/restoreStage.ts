@@ -26,6 +26,14 @@ export interface RestoreStageResult {
 /** How long dropping a scratch database may take before the verification gives up on it. */
 const CLEANUP_TIMEOUT_MS = 5000;
 
+/** The configured scratch server, else a throwaway mariadbd; `stop` removes the throwaway. */
+export async function scratchServer(config: LoadedConfig | undefined, env: NodeJS.ProcessEnv | undefined): Promise<{ login: ServerLogin; throwaway: boolean; stop: () => Promise<void> }> {
+  const login = config ? scratchLogin(config, env) : null;
+  if (login) return { login, throwaway: false, stop: async () => undefined };
+  const server: ThrowawayServer = await startThrowawayServer();
+  return { login: { endpoint: { socket: server.socket }, user: server.user, password: undefined, connectTimeoutSeconds: 10 }, throwaway: true, stop: () => server.stop() };
+}
+
 /** One scratch name per database of the backup, unlikely to meet anything on a shared scratch server. */
 function scratchNames(databases: string[]): Map<string, string> {
   const tag = randomBytes(4).toString('hex');
@@ -35,16 +43,12 @@ function scratchNames(databases: string[]): Map<string, string> {
 export async function restoreStage(dir: string, manifest: Manifest, opts: RestoreStageOptions): Promise<RestoreStageResult> {
   const problems: VerifyProblem[] = [];
   let restoreSeconds: number | null = null;
-  let throwaway: ThrowawayServer | null = null;
+  let scratch: Awaited<ReturnType<typeof scratchServer>> | null = null;
   let conn: mysql.Connection | null = null;
-  let login: ServerLogin | null = null;
   const databases = scratchNames(manifest.databases);
   try {
-    login = opts.config ? scratchLogin(opts.config, opts.env) : null;
-    if (!login) {
-      throwaway = await startThrowawayServer();
-      login = { endpoint: { socket: throwaway.socket }, user: throwaway.user, password: undefined, connectTimeoutSeconds: 10 };
-    }
+    scratch = await scratchServer(opts.config, opts.env);
+    const { login } = scratch;
     conn = await openConnection(login);
     const started = performance.now();
     const failure = await loadBackup({ dir, manifest, login, databases, parallel: opts.parallel, signal: opts.signal });
@@ -63,15 +67,18 @@ export async function restoreStage(dir: string, manifest: Manifest, opts: Restor
   } finally {
     // The throwaway server goes whole; on a shared scratch server, drop what we loaded. A scratch
     // server that holds the drop (a global read lock) must not hold the verification with it.
-    if (conn && !throwaway) {
-      for (const db of databases.values()) {
-        await query(conn, login!, `DROP DATABASE IF EXISTS ${quoteIdent(db)}`, [], CLEANUP_TIMEOUT_MS).catch((err: Error) =>
-          problems.push(problem('restore', `the scratch database ${db} could not be dropped (${err.message}): drop it by hand`)),
-        );
-      }
-    }
+    if (conn && scratch && !scratch.throwaway) await dropScratch(conn, scratch.login, databases.values(), problems);
     conn?.destroy();
-    await throwaway?.stop();
+    await scratch?.stop();
   }
   return { problems, restoreSeconds };
+}
+
+/** Drops what a verification loaded on a shared scratch server; a drop that cannot finish is a problem to report. */
+export async function dropScratch(conn: mysql.Connection, login: ServerLogin, databases: Iterable<string>, problems: VerifyProblem[]): Promise<void> {
+  for (const db of databases) {
+    await query(conn, login, `DROP DATABASE IF EXISTS ${quoteIdent(db)}`, [], CLEANUP_TIMEOUT_MS).catch((err: Error) =>
+      problems.push(problem('restore', `the scratch database ${db} could not be dropped (${err.message}): drop it by hand`)),
+    );
+  }
 }

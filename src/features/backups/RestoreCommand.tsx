@@ -1,7 +1,8 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, ClipboardButton, Stack, Text, useStyles2 } from '@grafana/ui';
-import { CONFIG_PLACEHOLDER, DATABASE_PLACEHOLDER, restoreCommandLine } from './shell';
+import { CONFIG_PLACEHOLDER, DATABASE_PLACEHOLDER } from '../../shared/utils/shell';
+import { restoreCommandLine } from './shell';
 
 interface Props {
   id: string;

@@ -4,12 +4,12 @@ import { Spinner, Text, useStyles2 } from '@grafana/ui';
 import type { RunningInfo } from '../../../backend/src/contract/index.js';
 import { formatBytes, formatRelative } from '../../shared/utils/format';
 
-/** What a running backup or verification has done so far; a bar when the table count is known. */
+/** What a running backup, verification or restore has done so far; a bar when the table count is known. */
 export function RunProgress({ running }: { running: RunningInfo }) {
   const styles = useStyles2(getStyles);
   const p = running.progress;
   const fraction = p && p.tablesTotal > 0 ? Math.min(1, p.tablesDone / p.tablesTotal) : null;
-  const verb = running.kind === 'verify' ? 'Verifying' : 'Backing up';
+  const verb = { backup: 'Backing up', verify: 'Verifying', restore: 'Restoring to a point in time' }[running.kind];
   return (
     <div className={styles.wrapper} data-testid="run-progress">
       <Text variant="bodySmall">

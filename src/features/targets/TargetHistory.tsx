@@ -6,13 +6,15 @@ import { ErrorAlert } from '../../shared/components/ErrorAlert';
 import { HistoryChart } from './HistoryChart';
 import { historySummary, MEASURES } from './runHistory';
 import { useRunHistory } from './useRunHistory';
+import { Recoverable } from '../pointInTime/Recoverable';
+import { RestoreToTimeForm } from '../pointInTime/RestoreToTimeForm';
 
 interface Props {
   client: AgentClient;
   target: TargetInfo;
 }
 
-/** The target's last runs: duration, stored size and rows, each run coloured by its status. */
+/** The target's last runs (duration, stored size and rows, each run coloured by its status), and with a binlog archive how far a restore reaches and the form for one. */
 export function TargetHistory({ client, target }: Props) {
   const history = useRunHistory(client, target);
   if (history.loading) return <LoadingPlaceholder text="Loading the last runs…" />;
@@ -21,6 +23,12 @@ export function TargetHistory({ client, target }: Props) {
   }
   const runs = history.value ?? [];
   if (runs.length === 0) return <Text color="secondary">No runs yet.</Text>;
+  const pointInTime = target.binlog && (
+    <Stack direction="column" gap={1}>
+      <Recoverable binlog={target.binlog} />
+      <RestoreToTimeForm client={client} target={target} />
+    </Stack>
+  );
   const backups = `${appUrl(ROUTES.backups)}?${new URLSearchParams({ agent: String(client.agent.slot), target: target.name })}`;
   return (
     <section aria-label={`Last runs of ${target.name}`}>
@@ -38,6 +46,7 @@ export function TargetHistory({ client, target }: Props) {
             all backups of {target.name}
           </TextLink>
         </Stack>
+        {pointInTime}
       </Stack>
     </section>
   );

@@ -9,6 +9,7 @@ import { FailureSummary } from '../../shared/components/FailureSummary';
 import { Freshness } from './Freshness';
 import { RunProgress } from './RunProgress';
 import { TargetHistory } from './TargetHistory';
+import { Recoverable } from '../pointInTime/Recoverable';
 
 interface Props {
   client: AgentClient;
@@ -75,6 +76,11 @@ export function TargetsTable({ client, targets, onChanged }: Props) {
           </Stack>
         );
       },
+    },
+    {
+      id: 'recoverable',
+      header: 'Point in time',
+      cell: ({ row: { original: t } }) => (t.binlog ? <Recoverable binlog={t.binlog} /> : <Text color="secondary">not archived</Text>),
     },
     {
       id: 'nextRun',

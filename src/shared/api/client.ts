@@ -11,6 +11,8 @@ import type {
   AgentInfo,
   BackupSummary,
   Manifest,
+  RestoreToPointAnswer,
+  RestoreToPointBody,
   RunStatus,
   StartedRun,
   TargetInfo,
@@ -81,6 +83,11 @@ export class AgentClient {
 
   deleteBackup(id: string): Promise<{ deleted: string; freedBytes: number }> {
     return request({ method: 'DELETE', url: this.url(`/api/v1/backups/${encodeURIComponent(id)}`) });
+  }
+
+  /** A point-in-time restore from this backup (Admins only: the plugin route's reqRole). */
+  restoreToPoint(id: string, body: RestoreToPointBody): Promise<RestoreToPointAnswer> {
+    return request({ method: 'POST', url: this.url(`/api/v1/restore-to-point/${encodeURIComponent(id)}`), data: body });
   }
 
   /**

@@ -8,6 +8,7 @@ import { cors } from './cors.js';
 import { errorHandler, notFound } from './errors.js';
 import { EventStream } from './events.js';
 import { allowedHosts, requireAllowedHost } from './hosts.js';
+import { restoreToPointRouter } from './restoreToPoint.js';
 import { targetsRouter } from './targets.js';
 import { noQueryExcept } from './validate.js';
 import { packageVersion } from '../../util/version.js';
@@ -73,6 +74,7 @@ export function createApp(ctx: ApiContext): { app: Express; events: EventStream 
   });
   api.use(targetsRouter(ctx));
   api.use(backupsRouter(ctx));
+  api.use(restoreToPointRouter(ctx));
   app.use('/api/v1', api);
 
   app.use(notFound);

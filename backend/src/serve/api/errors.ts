@@ -22,6 +22,8 @@ export class HttpError extends Error {
     message: string,
     /** Extra top-level fields of the answer, such as the running id of a 409. */
     readonly extra: Record<string, unknown> = {},
+    /** What to do about it, when the agent knows (`error.hint`). */
+    readonly hint?: string,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -61,6 +63,6 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (!known) log.error({ err, method: req.method, path: req.path }, 'request failed');
     const e = known ?? new HttpError('internal', 'internal error; the agent log has the details');
     if (e.code === 'unauthorized') res.set('WWW-Authenticate', 'Bearer realm="warden"');
-    res.status(e.status).json({ error: { message: e.message, code: e.code }, ...e.extra });
+    res.status(e.status).json({ error: { message: e.message, code: e.code, ...(e.hint === undefined ? {} : { hint: e.hint }) }, ...e.extra });
   };
 }

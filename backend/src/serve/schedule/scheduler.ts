@@ -5,7 +5,7 @@ import type { LoadedConfig } from '../../config/load.js';
 import type { TargetConfig, VerifyLevel } from '../../config/schema.js';
 import type { Logger } from '../../util/log.js';
 import type { RunKind } from '../../catalog/events.js';
-import type { RunManager } from '../runs.js';
+import type { RunManager, ScheduledKind } from '../runs.js';
 import { lastVerifiedAt, type TargetHistory } from '../../catalog/summaries.js';
 import { missedRunDue } from './missed.js';
 
@@ -42,7 +42,7 @@ export class Scheduler {
     this.jobs.clear();
   }
 
-  private startOne(kind: RunKind, target: TargetConfig, expression: string, history: TargetHistory, now: Date): void {
+  private startOne(kind: ScheduledKind, target: TargetConfig, expression: string, history: TargetHistory, now: Date): void {
     const log = this.log.child({ component: 'schedule', target: target.name, kind });
     const job = new Cron(expression, { name: `${kind}:${target.name}`, catch: (err) => log.error({ err }, 'scheduled run failed to start') }, () =>
       this.manager.enqueue(kind, target, 'schedule'),

@@ -81,8 +81,8 @@ export async function findDumpTool(): Promise<DumpTool> {
   throw new Error('neither mariadb-dump nor mysqldump is on PATH');
 }
 
-/** Sizing for the bench's datasets rather than the tests' small defaults. */
-function serverArgs(sizeMb: number): string[] {
+/** Sizing for the bench's datasets rather than the tests' small defaults (the binary log aside). */
+export function serverTuning(sizeMb: number): string[] {
   // Room for the main dataset and a 2x one in memory (InnoDB keeps about 1.5x the dump's size).
   const poolMb = Math.max(1024, Math.ceil((sizeMb * 5) / 128) * 128);
   return [
@@ -92,11 +92,13 @@ function serverArgs(sizeMb: number): string[] {
     // The default (200 pages/s) takes minutes to write back what a bulk load leaves dirty.
     '--innodb-io-capacity=4000',
     '--innodb-io-capacity-max=8000',
-    '--skip-log-bin',
     '--local-infile=1',
     '--max-allowed-packet=256M',
   ];
 }
+
+/** The shared server: no binary log, as the sections that back up and restore want it. */
+const serverArgs = (sizeMb: number) => [...serverTuning(sizeMb), '--skip-log-bin'];
 
 export function describeDataset(d: Dataset): string {
   const rows = d.tables.map((t) => [t.name, String(t.rows), fmt.mb(t.storedBytes), t.description]);

@@ -116,6 +116,13 @@ export interface Stats {
   max: number;
 }
 
+/** The value below which a fraction `q` of the values lie (nearest rank). */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) throw new Error('quantile of no values');
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
 export function stats(values: number[]): Stats {
   if (values.length === 0) throw new Error('stats of no values');
   const s = [...values].sort((a, b) => a - b);
@@ -139,6 +146,27 @@ export async function alternate<K extends string, R>(
     for (const v of order) results.get(v)!.push(await runOne(v, round));
   }
   return results;
+}
+
+/**
+ * Starts a command that runs until it is stopped (e.g. an agent under load), in its own process
+ * group and killed if the benchmark exits early; its stderr is kept for when it fails.
+ */
+export function spawnTracked(cmd: string, args: string[], opts: MeasureOptions = {}): { child: ChildProcess; stderr: () => string } {
+  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  track(child);
+  return { child, stderr: collect(child.stderr!) };
+}
+
+/** The resident set size of a process now (VmRSS) and its program name, or null once it has gone. */
+export function residentBytes(pid: number): { name: string; bytes: number } | null {
+  const stat = readStat(pid);
+  try {
+    const kb = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return stat && kb ? { name: stat.comm, bytes: Number(kb) * 1024 } : null;
+  } catch {
+    return null;
+  }
 }
 
 function collect(stream: NodeJS.ReadableStream): () => string {
@@ -190,7 +218,7 @@ function childrenCpuTicks(): number {
 }
 
 /** The pids of a process and its descendants, from /proc/<pid>/task/<tid>/children. */
-function treePids(root: number): number[] {
+export function treePids(root: number): number[] {
   const pids: number[] = [];
   const queue = [root];
   while (queue.length > 0) {

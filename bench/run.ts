@@ -11,19 +11,21 @@ import { section as api } from './sections/api.js';
 import { section as backup } from './sections/backup.js';
 import { section as bundle } from './sections/bundle.js';
 import { section as pertable } from './sections/pertable.js';
+import { section as pitr } from './sections/pitr.js';
 import { section as previous } from './sections/previous.js';
 import { section as scanner } from './sections/scanner.js';
 import { section as verify } from './sections/verify.js';
 
 /** Every section, in the order they run; add new ones here. */
-const SECTIONS: Section[] = [scanner, backup, pertable, api, verify, bundle, previous];
+const SECTIONS: Section[] = [scanner, backup, pertable, api, verify, pitr, bundle, previous];
 
 const USAGE = `usage: npm run bench -- [--size-mb N] [--runs N] [--only ${SECTIONS.map((s) => s.name).join(',')}]
   --size-mb N   raw SQL size of the generated dataset (default 300)
   --runs N      runs of each variant (default 3)
   --only LIST   comma-separated sections to run (default: all)
   --against DIR another built checkout of warden (npm ci done there) that section "previous"
-                compares with this one, side by side; without it that section is skipped`;
+                compares with this one, side by side; without it that section is skipped.
+                Section "pitr" then also times that checkout's restore to the point`;
 
 function options(): { sizeMb: number; runs: number; sections: Section[]; against: string | null } {
   const { values } = parseArgs({

@@ -1,7 +1,9 @@
 // Running the agent from a section: a config with one target for a database, and one measured
-// `warden backup --json` whose backup is deleted afterwards.
+// `warden backup --json` whose backup is deleted afterwards; which commit another checkout is.
+import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import type { TestServer } from '../test/harness/mariadb.js';
 import type { BenchContext } from './context.js';
@@ -61,6 +63,13 @@ export async function writeWardenConfig(
   };
   await writeFile(file, stringify(config));
   return { file, target };
+}
+
+/** The other checkout by its commit (never by its path on this machine). */
+export async function describeCheckout(dir: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('git', ['-C', dir, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).catch(() => ({ stdout: 'a checkout without git history' }));
+  const line = stdout.trim();
+  return line.length > 100 ? `${line.slice(0, 97)}…` : line;
 }
 
 /** The `warden` command of a checkout (this one unless another is named). */

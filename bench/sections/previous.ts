@@ -1,25 +1,16 @@
 // Issue "Architecture": no change of behaviour may cost time. `warden backup` and `warden verify
 // --level parse` of this checkout against another built checkout (`--against DIR`, e.g. the
 // previous commit), side by side on the same server and dataset, alternating.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { BenchContext, Section } from '../context.js';
 import { MAIN_DATABASE } from '../context.js';
 import { alternate, measureNode, stats } from '../measure.js';
 import { fmt, markdownTable, textTable } from '../results.js';
-import { runWardenBackup, wardenCli, writeWardenConfig } from '../warden.js';
+import { describeCheckout, runWardenBackup, wardenCli, writeWardenConfig } from '../warden.js';
 
 const VARIANTS = ['previous', 'this'] as const;
 type Variant = (typeof VARIANTS)[number];
 /** Beyond this ratio a slowdown is more than this machine's noise. */
 const NOISE = 1.05;
-
-/** The other checkout by its commit (never by its path on this machine). */
-async function describeCheckout(dir: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('git', ['-C', dir, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).catch(() => ({ stdout: 'a checkout without git history' }));
-  const line = stdout.trim();
-  return line.length > 100 ? `${line.slice(0, 97)}…` : line;
-}
 
 interface Run {
   wallSeconds: number;

@@ -132,6 +132,7 @@ export function manifest(overrides: Partial<Manifest> = {}): Manifest {
     error: null,
     warnings: [],
     resumedFrom: null,
+    lsn: null,
     verification: { level: 'parse', ok: true, at: hoursAgo(1.9), durationSeconds: 2.1, restoreSeconds: null, problems: [] },
     ...overrides,
   };

@@ -2501,6 +2501,18 @@ add('mariadb-backup', [
     expect: { exit: 'nonzero', stderr: /Access denied/ },
   },
   {
+    name: 'datadir-unreadable',
+    fault: "the tool's user cannot enter the server's datadir (mariadb-backup run as nobody, the datadir 0700)",
+    label: 'config',
+    server: { grants: BACKUP_GRANTS },
+    run: (c) =>
+      c.start('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', 'mariadb-backup', ...c.backupConn(), '--stream=mbstream', `--target-dir=${os.tmpdir()}`], {
+        stdout: 'ignore',
+        tool: 'mariadb-backup',
+      }),
+    expect: { exit: 'nonzero', stderr: /my_setwd\(\) failed/ },
+  },
+  {
     name: 'no-reload-process',
     fault: 'the backup user has SELECT only: no RELOAD, no PROCESS',
     label: 'privilege',

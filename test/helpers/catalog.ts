@@ -70,6 +70,7 @@ export function fakeRun(repository: string, target: string, run: FakeRun): { id:
     error: failure,
     warnings: [],
     resumedFrom: null,
+    lsn: null,
     verification: run.verification
       ? { at: finishedAt ?? started.toISOString(), problems: [], durationSeconds: 1, restoreSeconds: null, ...run.verification }
       : null,

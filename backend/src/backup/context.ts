@@ -15,14 +15,14 @@ export interface Progress {
   currentTable: string | null;
 }
 
-/** What one dump attempt needs; the same for single-stream and per-table runs. */
-export interface DumpContext {
+/** What one attempt needs, whatever its method; `Tool` is the program that reads the server. */
+export interface RunContext<Tool> {
   dir: string;
   target: TargetConfig;
   /** The server this attempt reads from (the primary, or a replica after fail-over). */
   endpoint: ServerEndpoint;
   password: string | undefined;
-  tool: DumpTool;
+  tool: Tool;
   server: ServerFacts;
   log: Logger;
   signal: AbortSignal;
@@ -31,6 +31,9 @@ export interface DumpContext {
   saveManifest(): Promise<void>;
   onProgress(p: Progress): void;
 }
+
+/** A single-stream or per-table attempt. */
+export type DumpContext = RunContext<DumpTool>;
 
 export interface DumpAttemptResult {
   ok: boolean;
@@ -46,6 +49,8 @@ export interface DumpAttemptResult {
   warnings: string[];
   /** Per-table: tables that failed on their own while the others were kept (the run is partial). */
   failedTables: { name: string; failure: Failure }[];
+  /** Physical: the log sequence numbers the tool reported. */
+  lsn?: Manifest['lsn'];
 }
 
 const BINLOG_RE = /(?:MASTER_LOG_FILE|SOURCE_LOG_FILE)='([^']+)',\s*(?:MASTER_LOG_POS|SOURCE_LOG_POS)=(\d+)/;

@@ -7,15 +7,15 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { ScanEvents, ScanSummary } from '../dumpfile/scanner.js';
 import { childEnv } from '../mysql/childEnv.js';
-import { killChild, spawnChild } from '../mysql/children.js';
+import { spawnChild } from '../mysql/children.js';
 import { type DumpTool, isExecutable, which } from '../mysql/tool.js';
 import type { Logger } from '../util/log.js';
 import { type OsError, toOsError } from '../catalog/sink.js';
 import { hasTrailer, ScanTap } from '../dumpfile/stream.js';
 import { collectStderr } from '../mysql/children.js';
+import { type StopReason, superviseChild } from './supervise.js';
 
-/** Why the agent stopped a dump: shutdown (SIGTERM/SIGINT), the run's deadline, or no bytes for too long. */
-export type StopReason = 'shutdown' | 'deadline' | 'stall';
+export type { StopReason };
 
 export interface DumpProcessOutcome {
   exitCode: number | null;
@@ -64,7 +64,6 @@ export interface HelperFailure {
   stderr: string;
 }
 
-const KILL_GRACE_MS = 5000;
 const execFileAsync = promisify(execFile);
 
 /** The dump tool's stdout buffer under stdbuf: the most one read of a pipe takes. */
@@ -115,27 +114,10 @@ export async function runDumpProcess(o: DumpProcessOptions): Promise<DumpProcess
   const source = child.stdout!;
   const consumer: Writable = helpers?.input ?? o.consumer ?? new Writable({ write: (_c, _e, cb) => cb() });
 
-  let stopReason: StopReason | null = null;
-  let stalledSeconds = 0;
-  const stop = (reason: StopReason) => {
-    if (stopReason || child.exitCode !== null) return;
-    stopReason = reason;
-    stalledSeconds = Math.round((Date.now() - tap.lastDataAt) / 1000);
-    o.log.warn({ reason }, 'stopping the dump');
-    killChild(child, 'SIGTERM');
-    setTimeout(() => killChild(child, 'SIGKILL'), KILL_GRACE_MS).unref();
-  };
-  const onAbort = () => stop(o.signal?.reason === 'deadline' ? 'deadline' : 'shutdown');
-  o.signal?.addEventListener('abort', onAbort, { once: true });
-  if (o.signal?.aborted) onAbort();
-  const watch = setInterval(() => {
-    o.onBytes?.(tap.bytes);
-    if (Date.now() - tap.lastDataAt > o.stallSeconds * 1000) stop('stall');
-  }, 1000);
-
+  const supervisor = superviseChild(child, { signal: o.signal, stallSeconds: o.stallSeconds, log: o.log, lastDataAt: () => tap.lastDataAt, onTick: () => o.onBytes?.(tap.bytes) });
   const [flow, exit, helperExits] = await Promise.allSettled([pipeline(source, tap, consumer), exited, helpers?.done ?? Promise.resolve([])]);
-  clearInterval(watch);
-  o.signal?.removeEventListener('abort', onAbort);
+  supervisor.dispose();
+  const stopReason = supervisor.reason();
 
   const osErrors: OsError[] = [];
   for (const r of [flow, exit]) {
@@ -154,7 +136,7 @@ export async function runDumpProcess(o: DumpProcessOptions): Promise<DumpProcess
     signal,
     stderr: stderr(),
     stopReason,
-    stalledSeconds,
+    stalledSeconds: supervisor.stalledSeconds(),
     scan,
     trailerPresent,
     tail: tap.tail().slice(-1024),

@@ -1,5 +1,6 @@
 import type { FailureEvidence } from '../classify/types.js';
 import type { DumpProcessOutcome } from './dumpProcess.js';
+import type { StopReason } from './supervise.js';
 import type { SinkFailure } from '../catalog/sink.js';
 
 /** Everything a failed dump left behind, in the classifier's terms. */
@@ -13,11 +14,16 @@ export function dumpEvidence(toolName: string, o: DumpProcessOutcome, sink: Sink
     trailerPresent: o.trailerPresent,
     osErrors: [...o.osErrors, ...(sink?.osErrors ?? [])],
     ...(sink?.compressor ? { compressor: sink.compressor } : o.helperFailure ? { compressor: o.helperFailure } : {}),
-    facts: {
-      killedByAgent: o.stopReason === 'shutdown',
-      ...(o.stopReason === 'deadline' ? { deadlineExceeded: true } : {}),
-      ...(o.stopReason === 'stall' ? { stalledSeconds: o.stalledSeconds } : {}),
-    },
+    facts: stopFacts(o.stopReason, o.stalledSeconds),
+  };
+}
+
+/** The agent's facts about why it stopped a process, if it did. */
+export function stopFacts(reason: StopReason | null, stalledSeconds: number): NonNullable<FailureEvidence['facts']> {
+  return {
+    killedByAgent: reason === 'shutdown',
+    ...(reason === 'deadline' ? { deadlineExceeded: true } : {}),
+    ...(reason === 'stall' ? { stalledSeconds } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ import { runPerTable } from './perTable.js';
 import { attemptsAllowed } from './retry.js';
 import { backoffMs, sleep } from '../util/backoff.js';
 import { runSingleStream } from './singleStream.js';
+import { runPhysical } from './physical.js';
 import { evidenceOf } from '../mysql/evidence.js';
 import { failureOf } from '../classify/failure.js';
 
@@ -80,6 +81,7 @@ function newManifest(id: string, target: TargetConfig, started: Date): Manifest 
     error: null,
     warnings: [],
     resumedFrom: null,
+    lsn: null,
     verification: null,
   };
 }
@@ -258,15 +260,16 @@ async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log
   const pre = await runPreflight({ config, target, endpoint, env: opts.env });
   opts.onPreflight?.(pre.checks);
   for (const c of pre.checks) log[c.status === 'FAIL' ? 'error' : c.status === 'WARN' ? 'warn' : 'debug']({ check: c }, `pre-flight ${c.name}: ${c.status} ${c.detail}`);
-  const { tool, server, password } = pre.facts;
-  if (tool) manifest.tool = { name: tool.name, path: tool.path, version: tool.version };
+  const { tool, physicalTool, server, password } = pre.facts;
+  const reader = physicalTool ?? tool;
+  if (reader) manifest.tool = { name: reader.name, path: reader.path, version: reader.version };
   if (server) {
     manifest.server.version = server.version;
     manifest.server.flavor = server.flavor;
     manifest.databases = server.databases;
   }
   const failed = pre.checks.find(blocksBackup);
-  if (failed || !tool || !server) {
+  if (failed || !reader || !server) {
     const check = failed!;
     const message = `pre-flight ${check.name}: ${check.detail}`;
     const classified = failureOf({ stderr: check.detail, facts: { preflightFailedCheck: check.name } }, message);
@@ -279,12 +282,11 @@ async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log
   for (const c of pre.checks.filter((x) => x.status !== 'OK')) addWarning(manifest, `${c.name}: ${c.detail}`);
 
   let saving = Promise.resolve();
-  const ctx: DumpContext = {
+  const ctx: Omit<DumpContext, 'tool'> = {
     dir,
     target,
     endpoint,
     password,
-    tool,
     server,
     log,
     signal,
@@ -292,18 +294,24 @@ async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log
     saveManifest: () => (saving = saving.then(() => writeManifest(dir, manifest))),
     onProgress: (p) => opts.onProgress?.({ ...p, id: manifest.id }),
   };
-  const result: DumpAttemptResult = target.method === 'per-table' ? await runPerTable(ctx) : await runSingleStream(ctx);
+  // The pre-flight found the tool of the target's method: the physical tool, or a dump tool.
+  const result: DumpAttemptResult = physicalTool
+    ? await runPhysical({ ...ctx, tool: physicalTool })
+    : target.method === 'per-table'
+      ? await runPerTable({ ...ctx, tool: tool! })
+      : await runSingleStream({ ...ctx, tool: tool! });
   await saving;
 
   manifest.objects = result.objects;
   for (const w of result.warnings) addWarning(manifest, w);
-  if (target.method === 'single-stream') manifest.tables = result.tables;
+  if (target.method !== 'per-table') manifest.tables = result.tables;
   manifest.rows = manifest.tables.reduce((n, t) => n + t.rows, 0);
   manifest.files = result.files;
   manifest.bytes = result.files.reduce((n, f) => n + f.bytes, 0);
   manifest.rawBytes = result.files.reduce((n, f) => n + f.rawBytes, 0);
   manifest.sha256 = result.files.length === 1 ? result.files[0]!.sha256 : null;
   manifest.binlog = result.binlog;
+  manifest.lsn = result.lsn ?? null;
 
   if (!result.ok) {
     const failure = failureOf(result.evidence ?? { stderr: result.message ?? 'the dump failed' }, result.message ?? 'the dump failed');

@@ -29,6 +29,13 @@ export function backupDir(repository: string, target: string, id: string): strin
 export const MANIFEST_FILE = 'manifest.json';
 export const LOG_FILE = 'log.jsonl';
 
-export function dumpFileName(compression: 'zstd' | 'gzip' | 'none'): string {
-  return compression === 'zstd' ? 'dump.sql.zst' : compression === 'gzip' ? 'dump.sql.gz' : 'dump.sql';
+const SUFFIX = { zstd: '.zst', gzip: '.gz', none: '' } as const;
+
+export function dumpFileName(compression: keyof typeof SUFFIX): string {
+  return `dump.sql${SUFFIX[compression]}`;
+}
+
+/** A physical backup's one file: the backup tool's stream (mbstream or xbstream), compressed. */
+export function physicalFileName(compression: keyof typeof SUFFIX): string {
+  return `backup.mbstream${SUFFIX[compression]}`;
 }

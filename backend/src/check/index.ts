@@ -17,6 +17,8 @@ import { connect, readServerFacts, rows, ServerError, type ServerEndpoint, type 
 import { binlogMonitorPrivilege, binlogRetentionVariable, coordinatesPlan, toolTakesGlobalLock } from '../mysql/dialect.js';
 import { chooseDumpTool, findDumpTools, type DumpTool, which } from '../mysql/tool.js';
 import { archiveChecks } from './archive.js';
+import { physicalChecks } from './physical.js';
+import type { PhysicalTool } from '../mysql/physicalTool.js';
 import { type Grant, holds, holdsBinlogMonitor, holdsOnTable, readGrants } from './grants.js';
 import { type Check, fail, ok, warn } from './result.js';
 
@@ -28,7 +30,7 @@ export interface PreflightReport {
   ok: boolean;
   checks: Check[];
   /** What the run needs next, when the checks got that far. */
-  facts: { password: string | undefined; tool: DumpTool | null; server: ServerFacts | null };
+  facts: { password: string | undefined; tool: DumpTool | null; physicalTool: PhysicalTool | null; server: ServerFacts | null };
 }
 
 /** Bytes of stored backup per byte of table data when there is no previous backup to learn from. */
@@ -44,7 +46,9 @@ export interface PreflightOptions {
 export async function runPreflight(o: PreflightOptions): Promise<PreflightReport> {
   const { config, target } = o;
   const checks: Check[] = [];
-  const facts: PreflightReport['facts'] = { password: undefined, tool: null, server: null };
+  const facts: PreflightReport['facts'] = { password: undefined, tool: null, physicalTool: null, server: null };
+  // A physical target's tool depends on the server's family: it is looked for once that is known.
+  const physical = target.method === 'physical';
   const done = () => ({ target: target.name, ok: checks.every((c) => c.status !== 'FAIL'), checks, facts });
 
   try {
@@ -66,13 +70,13 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
   const caught = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
   const [repository, tool, conn] = await Promise.all([
     repositoryCheck(config, target), // reports its own failure as a check
-    findDumpTools(target.tool).catch(caught),
+    physical ? null : findDumpTools(target.tool).catch(caught),
     connect(target, facts.password, o.endpoint).catch(caught),
   ]);
   checks.push(repository);
   if (tool instanceof Error) {
     checks.push(fail('tool', 'not_found', tool.message, 'Install mariadb-client (mariadb-dump) or mysql-client (mysqldump).'));
-  } else {
+  } else if (tool) {
     facts.tool = tool[0]!;
     checks.push(ok('tool', `${facts.tool.name}: ${facts.tool.version}`));
   }
@@ -95,23 +99,31 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     const server = facts.server;
     checks.push(ok('connection', `${server.flavor} ${server.version}`));
     // With both installed, the server's own family's tool (mysql/tool.ts).
-    if (!(tool instanceof Error) && chooseDumpTool(tool, server.flavor) !== facts.tool) {
+    if (tool && !(tool instanceof Error) && chooseDumpTool(tool, server.flavor) !== facts.tool) {
       facts.tool = chooseDumpTool(tool, server.flavor);
       checks.splice(checks.findIndex((c) => c.name === 'tool'), 1, ok('tool', `${facts.tool.name}: ${facts.tool.version} (for a ${server.flavor} server)`));
     }
     checks.push(server.databases.length > 0 ? ok('databases', server.databases.join(', ')) : fail('databases', 'config', 'no database to back up', 'List the databases in `databases:` or create one.'));
 
     const grants = await readGrants(conn);
+    if (physical) {
+      const found = await physicalChecks(conn, server, grants);
+      facts.physicalTool = found.tool;
+      checks.push(...found.checks);
+    }
     // The agent reads the coordinates itself when asked to, or when the tool cannot ask this server.
     const agentReadsCoordinates = target.binlogCoordinates === 'agent' || (facts.tool !== null && coordinatesPlan(facts.tool, server).by === 'agent');
     const toolLocks = facts.tool !== null && toolTakesGlobalLock(facts.tool, server);
-    checks.push(...grantChecks(grants, server, target, agentReadsCoordinates, toolLocks));
+    // What the dump tools need and how they write SQL does not concern a copy of the files.
+    if (!physical) checks.push(...grantChecks(grants, server, target, agentReadsCoordinates, toolLocks));
     checks.push(await binlogRetentionCheck(conn, server, target));
     if (target.binlog?.archive) checks.push(...(await archiveChecks(conn, server, target, grants)));
-    checks.push(consistencyCheck(server, target));
-    checks.push(await charsetCheck(conn, server, target));
+    if (!physical) {
+      checks.push(consistencyCheck(server, target));
+      checks.push(await charsetCheck(conn, server, target));
+    }
     checks.push(await definerCheck(conn, server));
-    checks.push(await bodyCommentCheck(conn, server));
+    if (!physical) checks.push(await bodyCommentCheck(conn, server));
     checks.push(await spaceCheck(config, target, server));
   } finally {
     await conn.end().catch(() => undefined);

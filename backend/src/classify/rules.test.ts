@@ -251,6 +251,8 @@ const CASES: Case[] = [
     evidence: mariadb('Usage: mariadb-dump [OPTIONS] database [tables]\nOR     mariadb-dump [OPTIONS] --databases DB1 [DB2 DB3...]\nFor more options, use mariadb-dump --help', 1) },
   { rule: 'usage', flavor: 'mysql', hint: 'mysqldump printed its usage',
     evidence: mysql('Usage: mysqldump [OPTIONS] database [tables]\nOR     mysqldump [OPTIONS] --databases [OPTIONS] DB1 [DB2 DB3...]\nFor more options, use mysqldump --help', 1) },
+  { rule: 'datadir-unreadable', flavor: 'physical', hint: '/var/lib/mysql/', // real (mariadb-backup 10.11 run as another user)
+    evidence: physical(`mariadb-backup: Can't change dir to '/var/lib/mysql/' (errno: 13 "Permission denied")\n[00] 2026-12-06 21:46:14 my_setwd() failed , /var/lib/mysql/`) },
   { rule: 'output-path', flavor: 'mariadb', hint: '/nonexist/x.sql', // real (-r into a missing directory)
     evidence: mariadb(`mariadb-dump: Can't create/write to file '/nonexist/x.sql' (Errcode: 2 "No such file or directory")`, 2) },
   { rule: 'output-path', flavor: 'mariadb', hint: '/var/backups/shop-2019.sql', // real: the client's `source` of a missing file
@@ -433,6 +435,7 @@ const SINGLE_FLAVOR: Record<string, string> = {
   'lock-long-query': 'mydumper --long-query-guard and XtraBackup --ftwrl-wait-timeout',
   'corruption-broken-table': 'mydumper 0.10 only',
   'corruption-datafile-copy': 'mariadb-backup only',
+  'datadir-unreadable': "mariadb-backup's wording; XtraBackup says `cannot my_setwd` of its datadir and of a --prepare target alike (output-path takes it)",
   'privilege-tablespaces': 'MySQL 8.0.21+ needs PROCESS for the tablespaces it dumps by default; mariadb-dump reads them only with --all-tablespaces',
 };
 

@@ -357,6 +357,11 @@ export const RULES: readonly Rule[] = [
       // a shell's redirection (`mysqldump shop > /missing/dir/shop.sql`)
       /^\S+: (?:line \d+: )?(?<path>\/[^:]+): (?:No such file or directory|Permission denied|Not a directory|Read-only file system)$/],
     hint: 'The path {path|named in the log} does not exist or cannot be written: create the directory or fix the output path and its permissions.' },
+  // mariadb-backup 10.11 changes into the datadir the server names (seen here, run as a user who cannot
+  // read it): `Can't change dir to '/var/lib/mysql/' (errno: 13 …)`, then `my_setwd() failed , /var/lib/mysql/`.
+  { id: 'datadir-unreadable', class: 'config', source: 'stderr', priority: PRIORITY.stderrRefined,
+    patterns: [/my_setwd\(\) failed , (?<path>\S+)/],
+    hint: 'The backup tool cannot enter the server\'s datadir {path|named in the log}: run the agent on the database host, as a user who may read the datadir (for example, in the mysql group).' },
   // The tool asked something this server does not have: SHOW MASTER STATUS of MySQL 8.4 (1064), a
   // MySQL 8 session variable of MariaDB (1193), XtraBackup 8.0 of MySQL 8.4 or of MariaDB.
   { id: 'tool-server-mismatch', class: 'config', source: 'stderr', codes: [1054, 1064, 1193], priority: PRIORITY.stderr,

@@ -55,7 +55,7 @@ export async function backupCommand(opts: BackupCommandOptions): Promise<Command
     if (opts.json) return { exitCode, output: json(summary) };
     const m = result.manifest;
     const text = result.ok
-      ? `backup ${m.id} of ${m.target}: ${formatBytes(m.bytes)} stored (${formatBytes(m.rawBytes)} SQL), ${m.tables.length} tables, ${m.rows} rows, ${m.durationSeconds?.toFixed(1)} s\n  ${summary.path}\n`
+      ? `backup ${m.id} of ${m.target}: ${formatBytes(m.bytes)} stored (${formatBytes(m.rawBytes)} ${m.method === 'physical' ? 'streamed' : 'SQL'}), ${m.tables.length} tables, ${m.rows} rows, ${m.durationSeconds?.toFixed(1)} s\n  ${summary.path}\n`
       : `backup ${m.id} of ${m.target} ${m.status}: [${m.error?.class}] ${m.error?.message}\n  hint: ${m.error?.hint}\n`;
     return { exitCode, output: text };
   } catch (err) {

@@ -25,9 +25,10 @@ function usage(message: string, asJson: boolean): CommandResult {
 function text(r: VerifyResult): string {
   const what = `backup ${r.id ?? r.dir}${r.target ? ` of ${r.target}` : ''}`;
   const rto = r.restoreSeconds !== null ? `, restored in ${r.restoreSeconds.toFixed(1)} s` : '';
-  if (r.ok) return `${what} is valid (level ${r.level}${rto}, ${r.durationSeconds.toFixed(1)} s)\n`;
+  const notes = (r.notes ?? []).map((n) => `  note: ${n}\n`).join('');
+  if (r.ok) return `${what} is valid (level ${r.level}${rto}, ${r.durationSeconds.toFixed(1)} s)\n${notes}`;
   const lines = r.problems.map((p) => `  ${p.kind}${p.table ? ` [${p.table}]` : ''}: ${p.detail}`);
-  return `${what} is INVALID (level ${r.level}${rto}): ${r.problems.length} problem(s)\n${lines.join('\n')}\n`;
+  return `${what} is INVALID (level ${r.level}${rto}): ${r.problems.length} problem(s)\n${lines.join('\n')}\n${notes}`;
 }
 
 export async function verifyCommand(backup: string | undefined, opts: VerifyCommandOptions): Promise<CommandResult> {
@@ -54,6 +55,7 @@ export async function verifyCommand(backup: string | undefined, opts: VerifyComm
       target: r.target,
       dir: r.dir,
       problems: r.problems,
+      notes: r.notes ?? [],
       durationSeconds: r.durationSeconds,
       ...(level === 'restore' ? { restoreSeconds: r.restoreSeconds } : {}),
       rawBytes: r.rawBytes,

@@ -35,9 +35,10 @@ export const fileSchema = z.object({
   /**
    * What the file holds. Single-stream: one `dump` file. Per-table: `schema` (databases, tables,
    * views, routines, events; no data, no triggers), one `data` file per table (its INSERTs only),
-   * then `post` (triggers), restored in that order.
+   * then `post` (triggers), restored in that order. Physical: one `stream` file, the backup tool's
+   * mbstream/xbstream output.
    */
-  role: z.enum(['dump', 'schema', 'data', 'post']).default('dump'),
+  role: z.enum(['dump', 'schema', 'data', 'post', 'stream']).default('dump'),
   /** Per-table backups: the `db.table` a data file holds. */
   table: z.string().optional(),
   bytes: z.number().int().min(0),
@@ -54,6 +55,12 @@ export const tableSchema = z.object({
   status: z.enum(['pending', 'done', 'failed']).optional(),
   file: z.string().optional(),
   error: failureSchema.nullable().optional(),
+  /**
+   * Physical backups: `rows` is not an exact count at the backup's moment, either information_schema's
+   * estimate (a large table) or a count that changed while the backup ran. Verification reports
+   * the difference of such a table and does not fail it.
+   */
+  estimated: z.boolean().optional(),
 });
 export type ManifestTable = z.infer<typeof tableSchema>;
 
@@ -67,6 +74,8 @@ export const verificationSchema = z.object({
   problems: z.array(verifyProblemSchema),
   durationSeconds: z.number(),
   restoreSeconds: z.number().nullable(),
+  /** What was found and is not a failure (a physical backup's estimated row counts). */
+  notes: z.array(z.string()).optional(),
 });
 export type Verification = z.infer<typeof verificationSchema>;
 
@@ -105,6 +114,12 @@ export const manifestSchema = z.object({
   warnings: z.array(z.string()),
   /** A resumed run names the interrupted run it continued. */
   resumedFrom: z.string().nullable().default(null),
+  /**
+   * Physical backups: the InnoDB log sequence numbers the tool reported. `fromLsn` is 0 for a full
+   * backup; `toLsn` is the checkpoint the next incremental starts from; `lastLsn` is where the
+   * copied redo log ends (xtrabackup_checkpoints holds the same three).
+   */
+  lsn: z.object({ fromLsn: z.number().int().min(0), toLsn: z.number().int().min(0), lastLsn: z.number().int().min(0) }).nullable().default(null),
   /** The latest verification of this backup (also recorded right after the backup). */
   verification: verificationSchema.nullable().default(null),
 });

@@ -10,7 +10,7 @@ export type VerifyLevel = (typeof VERIFY_LEVELS)[number];
 export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
 
-export const BACKUP_METHODS = ['single-stream', 'per-table'] as const;
+export const BACKUP_METHODS = ['single-stream', 'per-table', 'physical'] as const;
 export type BackupMethod = (typeof BACKUP_METHODS)[number];
 
 export const RUN_KINDS = ['backup', 'verify', 'restore'] as const;

@@ -199,9 +199,24 @@ const SCRATCH_ARGS = ['--innodb-flush-log-at-trx-commit=0', '--skip-innodb-doubl
 const live = new Set<{ child: ChildProcess; baseDir: string }>();
 let exitHook = false;
 
-/** Starts a throwaway mariadbd; the caller must `stop()` it (a process-exit hook is the safety net). */
-export async function startThrowawayServer(): Promise<ThrowawayServer> {
-  const baseDir = await makeServerDir(SCRATCH_PREFIX);
+/** A folder for a scratch server's files, swept like the servers' own when its owner died. */
+export function makeScratchDir(): Promise<string> {
+  return makeServerDir(SCRATCH_PREFIX);
+}
+
+/** A datadir to start on instead of a fresh one: `baseDir/data` of a folder from makeServerDir. */
+export interface ExistingDatadir {
+  baseDir: string;
+  /** Options the datadir needs (a prepared physical backup's InnoDB settings, --skip-grant-tables). */
+  serverArgs: string[];
+}
+
+/**
+ * Starts a throwaway mariadbd on a fresh datadir, or on `existing` (its folder is removed with the
+ * server); the caller must `stop()` it (a process-exit hook is the safety net).
+ */
+export async function startThrowawayServer(existing?: ExistingDatadir): Promise<ThrowawayServer> {
+  const baseDir = existing?.baseDir ?? (await makeScratchDir());
   const layout: ServerLayout = {
     baseDir,
     datadir: path.join(baseDir, 'data'),
@@ -226,14 +241,15 @@ export async function startThrowawayServer(): Promise<ThrowawayServer> {
   try {
     // sun_path holds 108 bytes; a long TMPDIR would otherwise fail with an obscure bind error.
     if (Buffer.byteLength(layout.socket) > 107) throw new Error(`socket path too long for a unix socket: ${layout.socket}`);
-    await installDatadir(layout.datadir);
+    if (existing) await fsp.mkdir(serverTmpdir(layout.datadir), { recursive: true });
+    else await installDatadir(layout.datadir);
     for (let attempt = 1; ; attempt++) {
       layout.port = await freePort();
       const logOffset = fileSize(layout.logPath);
       const logFd = fs.openSync(layout.logPath, 'a', 0o600);
       let child: ChildProcess;
       try {
-        child = spawnMariadbd(mariadbdArgs(layout, SCRATCH_ARGS), logFd);
+        child = spawnMariadbd(mariadbdArgs(layout, [...SCRATCH_ARGS, ...(existing?.serverArgs ?? [])]), logFd);
       } finally {
         fs.closeSync(logFd);
       }

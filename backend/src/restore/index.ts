@@ -177,6 +177,9 @@ export async function restoreBackup(r: RestoreRequest): Promise<RestoreResult> {
   if (manifest.status !== 'success' && manifest.status !== 'partial') {
     throw new RestoreUsageError(`backup ${manifest.id} is ${manifest.status}, not a backup that can be restored`, 'Pick a successful backup (warden list).');
   }
+  if (manifest.method === 'physical') {
+    throw new RestoreUsageError(`backup ${manifest.id} is a physical backup: it is not loaded into a database`, 'Pick a logical backup (warden list); physical backups are proven by warden verify --level restore.');
+  }
   const sourceDatabase = chooseSourceDatabase(manifest, r.sourceDatabase);
   checkDatabaseName(r.database);
   const started = performance.now();

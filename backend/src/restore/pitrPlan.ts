@@ -44,8 +44,12 @@ function chainOf(index: ArchiveIndex): ChainFile[] {
   return chain;
 }
 
-/** A backup a replay can start from; one taken from a replica after fail-over names the replica's files. */
+/**
+ * A backup a replay can start from: a logical one (a physical backup is not loaded into a server);
+ * one taken from a replica after fail-over names the replica's files.
+ */
 const isGood = (m: Manifest, primary: string) =>
+  m.method !== 'physical' &&
   m.status === 'success' && m.verification?.ok !== false && m.server.endpoint === primary && m.binlog?.file != null && m.binlog.position != null;
 
 /** Whether coordinates (file, position) come at or before (file, position). */

@@ -6,6 +6,8 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Compression } from '../config/schema.js';
+import type { ManifestFile } from '../contract/manifest.js';
+import { problem, type VerifyProblem } from './problems.js';
 import type { Catalog, GrammarProblem, ValidatorOptions } from '../dumpfile/grammar.js';
 import type { ScanSummary } from '../dumpfile/scanner.js';
 import { storageOf } from '../storage/index.js';
@@ -119,4 +121,19 @@ export async function passFile(file: string, compression: Compression, parse: bo
     catalog: v.catalog,
   };
   return { bytes: stored.bytes, sha256: stored.hash.digest('hex'), sql, readError: null, decompressError };
+}
+
+/** Compares one file's pass with the manifest's record of it. */
+export function fileProblems(file: ManifestFile, pass: FilePass): VerifyProblem[] {
+  if (pass.readError) return [problem('missing-file', `${file.name} could not be read: ${pass.readError}`)];
+  const out: VerifyProblem[] = [];
+  const storedMatches = pass.bytes === file.bytes && pass.sha256 === file.sha256;
+  // A size difference is already reported; the checksum then differs necessarily.
+  if (pass.bytes === file.bytes && !storedMatches) out.push(problem('checksum', `${file.name}: sha256 is ${pass.sha256}; the manifest says ${file.sha256}`));
+  if (pass.decompressError) out.push(problem('decompress', `${file.name}: ${pass.decompressError}`));
+  // The stored bytes are as recorded, yet the SQL inside is not: the manifest was altered.
+  else if (pass.sql && storedMatches && pass.sql.bytes !== file.rawBytes) {
+    out.push(problem('size', `${file.name}: the SQL inside is ${pass.sql.bytes} bytes; the manifest says ${file.rawBytes}`));
+  }
+  return out;
 }

@@ -17,9 +17,10 @@ import { type Logger, mainLogger, runLogger } from '../util/log.js';
 import { forEachLimit } from '../util/concurrency.js';
 import { completeness } from './completeness.js';
 import { contentProblems, type ScannedFile } from './content.js';
-import { type FilePass, passFile } from './filePass.js';
+import { type FilePass, fileProblems, passFile } from './filePass.js';
 import { problem, type VerifyProblem } from './problems.js';
 import { restoreStage } from './restoreStage.js';
+import { verifyPhysical } from './physical.js';
 
 export { findAnomalies } from './anomaly.js';
 export { verificationClass, type VerifyProblem } from './problems.js';
@@ -77,30 +78,16 @@ function databaseOf(file: ManifestFile, databases: readonly string[]): string | 
   return file.table?.includes('.') ? splitTableName(file.table, databases)[0] : null;
 }
 
-/** Compares one file's pass with the manifest's record of it. */
-function fileProblems(file: ManifestFile, pass: FilePass): VerifyProblem[] {
-  if (pass.readError) return [problem('missing-file', `${file.name} could not be read: ${pass.readError}`)];
-  const out: VerifyProblem[] = [];
-  const storedMatches = pass.bytes === file.bytes && pass.sha256 === file.sha256;
-  // A size difference is already reported; the checksum then differs necessarily.
-  if (pass.bytes === file.bytes && !storedMatches) out.push(problem('checksum', `${file.name}: sha256 is ${pass.sha256}; the manifest says ${file.sha256}`));
-  if (pass.decompressError) out.push(problem('decompress', `${file.name}: ${pass.decompressError}`));
-  // The stored bytes are as recorded, yet the SQL inside is not: the manifest was altered.
-  else if (pass.sql && storedMatches && pass.sql.bytes !== file.rawBytes) {
-    out.push(problem('size', `${file.name}: the SQL inside is ${pass.sql.bytes} bytes; the manifest says ${file.rawBytes}`));
-  }
-  return out;
-}
-
 export async function verifyBackup(opts: VerifyOptions): Promise<VerifyResult> {
   const { dir, level } = opts;
   const started = performance.now();
   const at = new Date().toISOString();
-  const finish = (manifest: Manifest | null, problems: VerifyProblem[], rawBytes: number, restoreSeconds: number | null): VerifyResult => ({
+  const finish = (manifest: Manifest | null, problems: VerifyProblem[], rawBytes: number, restoreSeconds: number | null, notes: string[] = []): VerifyResult => ({
     level,
     ok: problems.length === 0,
     at,
     problems,
+    ...(notes.length > 0 ? { notes } : {}),
     durationSeconds: (performance.now() - started) / 1000,
     restoreSeconds,
     dir,
@@ -133,7 +120,7 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyResult> {
       if (!deadline.signal.aborted || opts.signal?.aborted) throw err;
       found = { problems: [problem('timeout', `the verification did not finish within its deadline of ${deadlineSeconds} s (verify.deadline)`)], rawBytes: 0, restoreSeconds: null };
     }
-    const result = finish(manifest, found.problems, found.rawBytes, found.restoreSeconds);
+    const result = finish(manifest, found.problems, found.rawBytes, found.restoreSeconds, found.notes);
     if (opts.record ?? true) result.recorded = await record(dir, result, log);
     const fields = { ok: result.ok, problems: result.problems, durationSeconds: result.durationSeconds, restoreSeconds: found.restoreSeconds, rawBytes: found.rawBytes };
     if (result.ok) log.info(fields, 'verify finished: valid');
@@ -149,11 +136,20 @@ interface Found {
   problems: VerifyProblem[];
   rawBytes: number;
   restoreSeconds: number | null;
+  notes?: string[];
 }
 
 /** The checks of `level`, cumulative; throws when `signal` stops them. */
 async function check(dir: string, manifest: Manifest, level: VerifyLevel, signal: AbortSignal, opts: VerifyOptions): Promise<Found> {
   const { problems, readable } = await completeness(dir, manifest);
+  if (manifest.method === 'physical') {
+    // Its one file is a stream of the server's files, not SQL (verify/physical.ts).
+    const file = readable[0];
+    if (!file) return { problems, rawBytes: 0, restoreSeconds: null };
+    const blocked = level === 'restore' && problems.some((p) => BLOCKS_RESTORE.has(p.kind));
+    const found = await verifyPhysical(dir, manifest, file, blocked ? 'parse' : level, signal);
+    return { ...found, problems: [...problems, ...found.problems] };
+  }
   const parse = level !== 'checksum';
   const passes = new Map<ManifestFile, FilePass>();
   // A per-table backup's data and trigger files hold no CREATE TABLE: their rows are checked
@@ -194,7 +190,7 @@ async function check(dir: string, manifest: Manifest, level: VerifyLevel, signal
 
 /** The manifest's `verification` record of a result (without the result's other fields). */
 export function verificationOf(r: Verification): Verification {
-  return { level: r.level, ok: r.ok, at: r.at, problems: r.problems, durationSeconds: r.durationSeconds, restoreSeconds: r.restoreSeconds };
+  return { level: r.level, ok: r.ok, at: r.at, problems: r.problems, durationSeconds: r.durationSeconds, restoreSeconds: r.restoreSeconds, ...(r.notes ? { notes: r.notes } : {}) };
 }
 
 /** Stores the result as the manifest's `verification`, re-reading it first so no other field is lost. */

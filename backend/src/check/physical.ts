@@ -1,0 +1,58 @@
+// Pre-flight of a physical target: the backup tool of the server's family, the grants it asks for,
+// and the agent on the database host with read access to the datadir, whose files the tool copies.
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import os from 'node:os';
+import type mysql from 'mysql2/promise';
+import type { ServerFacts } from '../mysql/server.js';
+import { rows } from '../mysql/server.js';
+import { findPhysicalTool, type PhysicalTool } from '../mysql/physicalTool.js';
+import { type Grant, holds, holdsBinlogMonitor } from './grants.js';
+import { type Check, fail, ok, warn } from './result.js';
+
+export async function physicalChecks(conn: mysql.Connection, server: ServerFacts, grants: Grant[]): Promise<{ checks: Check[]; tool: PhysicalTool | null }> {
+  const checks: Check[] = [physicalGrants(grants, server)];
+  let tool: PhysicalTool | null = null;
+  try {
+    tool = await findPhysicalTool(server.flavor);
+    checks.push(ok('tool', `${tool.name}: ${tool.version} (for a ${server.flavor} server)`));
+  } catch (err) {
+    const hint = server.flavor === 'mariadb' ? 'Install mariadb-backup (it brings mbstream) on the database host.' : 'Install Percona XtraBackup (xtrabackup, xbstream) on the database host.';
+    checks.push(fail('tool', 'not_found', (err as Error).message, hint));
+  }
+  const [info] = await rows(conn, 'SELECT @@datadir AS datadir, @@hostname AS host');
+  checks.push(await datadirCheck(String(info?.datadir ?? ''), String(info?.host ?? '')));
+  return { checks, tool };
+}
+
+/**
+ * What the tool asks of the backup user. mariadb-backup 10.11 (https://mariadb.com/kb/en/mariabackup-overview/,
+ * "Authentication and Privileges"; a missing RELOAD ends it with `missing required privilege RELOAD on *.*`):
+ * RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR. XtraBackup 8.0 (https://docs.percona.com/percona-xtrabackup/8.0/privileges.html):
+ * RELOAD, LOCK TABLES, PROCESS, REPLICATION CLIENT, BACKUP_ADMIN. The agent's row counts need SELECT.
+ */
+function physicalGrants(grants: Grant[], server: ServerFacts): Check {
+  const missing = ['RELOAD', 'PROCESS', 'LOCK TABLES', ...(server.flavor === 'mysql' ? ['BACKUP_ADMIN'] : [])].filter((p) => !holds(grants, p));
+  if (!holdsBinlogMonitor(grants)) missing.push(server.flavor === 'mariadb' ? 'BINLOG MONITOR' : 'REPLICATION CLIENT');
+  const unreadable = server.databases.filter((db) => !holds(grants, 'SELECT', db));
+  if (missing.length === 0 && unreadable.length === 0) return ok('grants', `${server.flavor === 'mariadb' ? 'RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR' : 'RELOAD, PROCESS, LOCK TABLES, BACKUP_ADMIN, REPLICATION CLIENT'}, SELECT`);
+  const detail = [...missing.map((p) => `${p} ON *.*`), ...unreadable.map((db) => `SELECT ON \`${db}\`.* (row counts)`)];
+  return fail('grants', 'privilege', `missing: ${detail.join(', ')}`, `GRANT ${[...missing, ...(unreadable.length > 0 ? ['SELECT'] : [])].join(', ')} to the backup user (see the README for the full grant).`);
+}
+
+/** The tool reads the server's files where the server says they are: this host must have them, readable. */
+export async function datadirCheck(datadir: string, serverHost: string): Promise<Check> {
+  try {
+    await access(datadir, constants.R_OK | constants.X_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return fail('datadir', 'config', `the server's datadir ${datadir} is not on this machine (the server runs on ${serverHost})`, 'Run the agent on the database host: a physical backup copies the server\'s own files.');
+    }
+    return fail('datadir', 'config', `the agent cannot read the server's datadir ${datadir} (${code})`, 'Let the agent\'s user read the datadir (for example, add it to the mysql group), or run the agent as the server\'s user.');
+  }
+  if (serverHost && serverHost !== os.hostname()) {
+    return warn('datadir', `${datadir} is readable here, but the server says it runs on ${serverHost} and this is ${os.hostname()}`, 'Run the agent on the database host: a datadir of the same name on another machine is not the server\'s.');
+  }
+  return ok('datadir', `${datadir} is readable on this host`);
+}

@@ -1,0 +1,84 @@
+// The physical backup tools: MariaDB's mariadb-backup (with mbstream) and Percona XtraBackup (with
+// xbstream) for MySQL. Each reads only its own family's data files and redo log, so unlike the dump
+// tools neither stands in for the other.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { childEnv } from './childEnv.js';
+import { endpointArgs, type ServerEndpoint } from './server.js';
+import { ToolNotFoundError, which } from './tool.js';
+
+const run = promisify(execFile);
+
+export interface PhysicalTool {
+  name: 'mariadb-backup' | 'xtrabackup';
+  path: string;
+  /** What `--version` printed, e.g. `mariadb-backup based on MariaDB server 10.11.19-MariaDB …`. */
+  version: string;
+  flavor: 'mariadb' | 'mysql';
+  /** The program that packs and unpacks the tool's stream. */
+  stream: { name: 'mbstream' | 'xbstream'; path: string };
+}
+
+const FAMILY = {
+  mariadb: { name: 'mariadb-backup', stream: 'mbstream' },
+  mysql: { name: 'xtrabackup', stream: 'xbstream' },
+} as const;
+
+/** The physical tool for a server of this family, with its stream program; both must be installed. */
+export async function findPhysicalTool(flavor: 'mariadb' | 'mysql'): Promise<PhysicalTool> {
+  const { name, stream } = FAMILY[flavor];
+  const file = which(name);
+  const streamFile = which(stream);
+  if (!file || !streamFile) throw new ToolNotFoundError(`${name} and ${stream}`);
+  // Both tools print their version on stderr.
+  const { stdout, stderr } = await run(file, ['--version'], { timeout: 10_000, env: childEnv() });
+  return { name, path: file, version: `${stdout}${stderr}`.trim(), flavor, stream: { name: stream, path: streamFile } };
+}
+
+/**
+ * `--backup` streamed to stdout. The defaults file must come first (both tools read it with
+ * my_load_defaults before any other option); `--target-dir` is a private scratch folder the tool
+ * may keep small files in. mariadb-backup: https://mariadb.com/kb/en/mariabackup-options/ (--stream=mbstream).
+ * XtraBackup 8.0, from its manual (not run here): https://docs.percona.com/percona-xtrabackup/8.0/take-streaming-backup.html
+ * (`xtrabackup --backup --stream=xbstream --target-dir=…`).
+ */
+export function physicalBackupArgs(tool: PhysicalTool, defaultsFile: string, endpoint: ServerEndpoint, scratchDir: string): string[] {
+  const stream = tool.name === 'mariadb-backup' ? 'mbstream' : 'xbstream';
+  return [`--defaults-file=${defaultsFile}`, '--backup', `--stream=${stream}`, `--target-dir=${scratchDir}`, ...endpointArgs(endpoint)];
+}
+
+/** `--prepare` of an unpacked backup; no option file may change how the redo log is applied. */
+export function physicalPrepareArgs(dir: string): string[] {
+  return ['--no-defaults', '--prepare', `--target-dir=${dir}`];
+}
+
+/** What the tool's log says of the backup it took. */
+export interface PhysicalReport {
+  binlog: { file: string; position: number; gtid: string | null } | null;
+  lsn: { toLsn: number; lastLsn: number } | null;
+}
+
+// mariadb-backup 10.11 (seen here): `MySQL binlog position: filename 'binlog.000001', position '2324',
+// GTID of the last change '0-1-11'` and `Redo log (from LSN 44404 to 48333) was copied.`
+// XtraBackup 8.0 (its manual's sample output): the same binlog line, and
+// `xtrabackup: Transaction log of lsn (19747438) to (19747446) was copied.`
+const BINLOG_LINE = /MySQL binlog position: filename '([^']+)', position '?(\d+)'?(?:, GTID of the last change '([^']*)')?/;
+const REDO_LINE = /(?:Redo log \(from LSN (\d+) to (\d+)\)|Transaction log of lsn \((\d+)\) to \((\d+)\)) was copied/;
+
+/** Reads one line of the tool's stderr into the report (the lines come at the very end of a backup). */
+export function readPhysicalLine(line: string, report: PhysicalReport): void {
+  const binlog = BINLOG_LINE.exec(line);
+  if (binlog) report.binlog = { file: binlog[1]!, position: Number(binlog[2]), gtid: binlog[3] || null };
+  const redo = REDO_LINE.exec(line);
+  if (redo) report.lsn = { toLsn: Number(redo[1] ?? redo[3]), lastLsn: Number(redo[2] ?? redo[4]) };
+}
+
+/** `xtrabackup_checkpoints` (`key = value` lines), as both tools write it into the backup. */
+export function parseCheckpoints(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\w+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}

@@ -17,7 +17,8 @@ const chunks = new Map(
 function externalRequires(): Map<string, string> {
   const found = new Map<string, string>();
   for (const [chunk, text] of chunks) {
-    for (const m of text.matchAll(/require\("([^"]+)"\)/g)) {
+    // Not `[require("…");]`: the AWS SDK's error message that tells users how to load an optional package.
+    for (const m of text.matchAll(/(?<!\[)require\("([^"]+)"\)/g)) {
       if (!isBuiltin(m[1]!)) found.set(m[1]!, chunk);
     }
   }

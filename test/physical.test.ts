@@ -9,9 +9,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../backend/src/contract/manifest.js';
 import { loadSampleShop, type SampleShop } from './harness/fixtures.js';
-import { type TestServer, useMariaDB } from './harness/mariadb.js';
+import { useMariaDB } from './harness/mariadb.js';
 import { lockTable } from './helpers/faults.js';
 import { processes, waitFor } from './helpers/proc.js';
+import { writeLoad } from './helpers/writeLoad.js';
 import { makeWorkspace, runWarden, startWarden, targetFor } from './helpers/warden.js';
 
 const PASSWORD = 'Phys-Pa55-that-must-never-show-41c2';
@@ -38,25 +39,6 @@ function runDirs(repository: string): string[] {
   return readdirSync(path.join(repository, 'shop'))
     .filter((d) => !d.startsWith('.'))
     .map((d) => path.join(repository, 'shop', d));
-}
-
-/** Inserts into shop.ticks, one row after the other, until stopped. */
-function writeLoad(server: TestServer): { stop(): Promise<number> } {
-  let running = true;
-  let written = 0;
-  const loop = (async () => {
-    while (running) {
-      await server.query('INSERT INTO shop.ticks (at) VALUES (NOW(6))');
-      written++;
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return written;
-    },
-  };
 }
 
 describe('physical backups', () => {

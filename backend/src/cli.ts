@@ -110,11 +110,12 @@ function program(emit: (r: CommandResult) => void): Command {
 
   cmd
     .command('restore')
-    .description("load one database of a backup under a new name on a target's server; with --to, --to-gtid or --to-position, the newest good backup before that point, then the archived binary logs up to it")
+    .description("load one database of a backup under a new name on a target's server; with --datadir, a physical backup (and its chain) made into an empty datadir; with --to, --to-gtid or --to-position, the newest good backup before that point, then the archived binary logs up to it")
     .argument('[backup]', 'backup folder or backup id (not with --to…: the point picks the backup)')
     .addOption(options.config())
-    .addOption(options.requiredTarget('target whose server (and credentials) to restore to'))
-    .requiredOption('-d, --database <name>', 'new database name to load into')
+    .addOption(options.target('target whose server (and credentials) to restore to'))
+    .option('-d, --database <name>', 'new database name to load into')
+    .option('--datadir <dir>', 'a physical backup (with its chain): unpack, prepare and copy it into this empty or absent folder')
     .option('--source-database <name>', 'the database of the backup to load (required when it holds several)')
     .option('--force', 'load into an existing database even if it is not empty', false)
     .option('--to <time>', 'point-in-time: replay the binary logs up to this time, inclusive (ISO 8601; UTC without a zone)')

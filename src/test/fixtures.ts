@@ -133,6 +133,7 @@ export function manifest(overrides: Partial<Manifest> = {}): Manifest {
     warnings: [],
     resumedFrom: null,
     lsn: null,
+    chain: null,
     verification: { level: 'parse', ok: true, at: hoursAgo(1.9), durationSeconds: 2.1, restoreSeconds: null, problems: [] },
     ...overrides,
   };

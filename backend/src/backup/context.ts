@@ -51,6 +51,8 @@ export interface DumpAttemptResult {
   failedTables: { name: string; failure: Failure }[];
   /** Physical: the log sequence numbers the tool reported. */
   lsn?: Manifest['lsn'];
+  /** Physical: the chain an incremental continues. */
+  chain?: Manifest['chain'];
 }
 
 const BINLOG_RE = /(?:MASTER_LOG_FILE|SOURCE_LOG_FILE)='([^']+)',\s*(?:MASTER_LOG_POS|SOURCE_LOG_POS)=(\d+)/;

@@ -18,6 +18,7 @@ import { connect } from '../mysql/server.js';
 import { countTables, type CountedTable } from '../mysql/tableRows.js';
 import { storageOf } from '../storage/index.js';
 import { type DumpAttemptResult, NO_OBJECTS, type RunContext } from './context.js';
+import type { PhysicalPlan } from './incremental.js';
 import { stopFacts, summarize } from './evidence.js';
 import { superviseChild } from './supervise.js';
 
@@ -35,7 +36,7 @@ export function settleCounts(before: CountedTable[], after: CountedTable[]): Man
   });
 }
 
-export async function runPhysical(ctx: RunContext<PhysicalTool>): Promise<DumpAttemptResult> {
+export async function runPhysical(ctx: RunContext<PhysicalTool>, plan: PhysicalPlan): Promise<DumpAttemptResult> {
   const { target, tool, server, log } = ctx;
   const conn = await connect(target, ctx.password, ctx.endpoint);
   let scratch: string | null = null;
@@ -44,10 +45,12 @@ export async function runPhysical(ctx: RunContext<PhysicalTool>): Promise<DumpAt
     scratch = mkdtempSync(path.join(runtimeDir(), 'physical-'));
     defaults = writeDefaultsFile(target.user, ctx.password);
     const before = await countTables(conn, server.databases);
-    const args = physicalBackupArgs(tool, defaults.path, ctx.endpoint, scratch);
+    const fromLsn = plan.previous?.lsn?.toLsn ?? 0;
+    const args = physicalBackupArgs(tool, defaults.path, ctx.endpoint, scratch, plan.previous ? fromLsn : null);
     const fileName = physicalFileName(target.compression);
     const storage = storageOf(ctx.dir);
     const sink = new FileSink(storage.create(storage.join(ctx.dir, fileName)), fileName, target.compression, target.compressionLevel);
+    log[plan.fallback ? 'warn' : 'info']({ chain: plan.chain }, plan.reason);
     log.debug({ tool: tool.path, args }, 'starting the physical backup');
     const child = spawnChild(tool.path, args, ['ignore', 'pipe', 'pipe']);
     const stderr = collectStderr(child);
@@ -88,7 +91,10 @@ export async function runPhysical(ctx: RunContext<PhysicalTool>): Promise<DumpAt
     if ('failure' in published) return failed(evidence(published.failure));
     log.info({ file: fileName, rawBytes: published.file.rawBytes, bytes: published.file.bytes, lsn: report.lsn, binlog: report.binlog }, 'file published');
     const tables = settleCounts(before, await countTables(conn, server.databases));
-    const warnings = report.lsn ? [] : [`${tool.name} did not report the backup's log sequence numbers: an incremental cannot start from this backup`];
+    const warnings = [
+      ...(plan.fallback ? [plan.reason] : []),
+      ...(report.lsn ? [] : [`${tool.name} did not report the backup's log sequence numbers: an incremental cannot start from this backup`]),
+    ];
     ctx.manifest.options = args.filter((a) => !a.startsWith('--defaults-file='));
     return {
       ...empty(),
@@ -97,7 +103,8 @@ export async function runPhysical(ctx: RunContext<PhysicalTool>): Promise<DumpAt
       tables,
       binlog: server.logBin && report.binlog ? { ...report.binlog, gtid: report.binlog.gtid ?? server.gtid } : null,
       warnings,
-      lsn: report.lsn ? { fromLsn: 0, ...report.lsn } : null,
+      lsn: report.lsn ? { fromLsn, ...report.lsn } : null,
+      chain: plan.chain,
     };
   } finally {
     defaults?.remove();

@@ -25,6 +25,7 @@ import { attemptsAllowed } from './retry.js';
 import { backoffMs, sleep } from '../util/backoff.js';
 import { runSingleStream } from './singleStream.js';
 import { runPhysical } from './physical.js';
+import { planPhysical } from './incremental.js';
 import { evidenceOf } from '../mysql/evidence.js';
 import { failureOf } from '../classify/failure.js';
 
@@ -82,6 +83,7 @@ function newManifest(id: string, target: TargetConfig, started: Date): Manifest 
     warnings: [],
     resumedFrom: null,
     lsn: null,
+    chain: null,
     verification: null,
   };
 }
@@ -296,7 +298,7 @@ async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log
   };
   // The pre-flight found the tool of the target's method: the physical tool, or a dump tool.
   const result: DumpAttemptResult = physicalTool
-    ? await runPhysical({ ...ctx, tool: physicalTool })
+    ? await runPhysical({ ...ctx, tool: physicalTool }, await planPhysical(config.repositoryPath, target, manifest.id))
     : target.method === 'per-table'
       ? await runPerTable({ ...ctx, tool: tool! })
       : await runSingleStream({ ...ctx, tool: tool! });
@@ -312,6 +314,7 @@ async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log
   manifest.sha256 = result.files.length === 1 ? result.files[0]!.sha256 : null;
   manifest.binlog = result.binlog;
   manifest.lsn = result.lsn ?? null;
+  manifest.chain = result.chain ?? null;
 
   if (!result.ok) {
     const failure = failureOf(result.evidence ?? { stderr: result.message ?? 'the dump failed' }, result.message ?? 'the dump failed');

@@ -1,15 +1,13 @@
 // `warden restore <backup-dir | backup-id> --target NAME --database NEWNAME`: loads one database of
-// a backup under a new name on the target's server and reports the rows of every table.
-// Exit 0 restored, 1 failed (with its class), 2 usage or config error.
-import { ManifestError } from '../catalog/store.js';
-import { ConfigError, findTarget, loadConfig } from '../config/load.js';
-import { LoadProgress, restoreBackup, RestoreUsageError, type RestoreResult } from '../restore/index.js';
+// a backup under a new name on the target's server and reports the rows of every table. With
+// --datadir, a physical backup made into a datadir instead (restoreDatadir.ts). Exit 0 restored, 1 failed (with its class), 2 usage or config error.
+import { findTarget, loadConfig } from '../config/load.js';
+import { LoadProgress, restoreBackup, type RestoreResult } from '../restore/index.js';
 import { targetLogin } from '../mysql/login.js';
-import { BackupNotFoundError, locateBackup } from './locate.js';
+import { locateBackup } from './locate.js';
 import { check } from './options.js';
-import { progressTicker, type RestoreCommandOptions, usage } from './restoreOutput.js';
-import { type CommandResult, configErrorResult, EXIT, json, terminalSafe } from './output.js';
-import { failureOf, VERIFICATION } from '../classify/failure.js';
+import { progressTicker, type RestoreCommandOptions, restoreErrorResult, usage } from './restoreOutput.js';
+import { type CommandResult, EXIT, json, terminalSafe } from './output.js';
 
 export type { RestoreCommandOptions };
 
@@ -27,12 +25,19 @@ function text(r: RestoreResult): string {
 export async function restoreCommand(backup: string | undefined, opts: RestoreCommandOptions): Promise<CommandResult> {
   const points = [opts.to, opts.toGtid, opts.toPosition].filter((p) => p !== undefined);
   if (points.length > 1) return usage('give one of --to, --to-gtid and --to-position', null, opts.json);
+  const { target, database } = opts;
   if (points.length === 1) {
     if (backup !== undefined) return usage('a point-in-time restore picks its backup itself: give --to… without a backup', null, opts.json);
-    return (await import('./restoreToPoint.js')).restoreToPointCommand(opts);
+    if (target === undefined || database === undefined) return usage('a point-in-time restore needs --target and --database NEWNAME', null, opts.json);
+    return (await import('./restoreToPoint.js')).restoreToPointCommand({ ...opts, target, database });
   }
   if (opts.dryRun) return usage('--dry-run goes with --to, --to-gtid or --to-position', null, opts.json);
   if (backup === undefined) return usage('name the backup to restore (warden list), or a point with --to, --to-gtid or --to-position', null, opts.json);
+  if (opts.datadir !== undefined) {
+    if (opts.database !== undefined) return usage('give --datadir (a physical backup) or --database (a dump), not both', null, opts.json);
+    return (await import('./restoreDatadir.js')).restoreDatadirCommand(backup, opts.datadir, opts);
+  }
+  if (target === undefined || database === undefined) return usage('give --target and --database NEWNAME (or --datadir DIR for a physical backup)', null, opts.json);
   const parallelOption = opts.parallel === undefined ? undefined : check.parallel(opts.parallel);
   if (parallelOption && 'error' in parallelOption) return usage(parallelOption.error, null, opts.json);
   const parallel = parallelOption?.value;
@@ -40,17 +45,17 @@ export async function restoreCommand(backup: string | undefined, opts: RestoreCo
   let stopTicker: (() => void) | null = null;
   try {
     const config = loadConfig(opts.config);
-    const target = findTarget(config, opts.target);
+    const into = findTarget(config, target);
     const dir = await locateBackup(backup, () => config.repositoryPath);
-    const login = targetLogin(config, target);
+    const login = targetLogin(config, into);
     stopTicker = progressTicker(progress, opts.progress ?? ((line) => process.stderr.write(terminalSafe(`${line}\n`))));
     const r = await restoreBackup({
       dir,
       login,
-      database: opts.database,
+      database,
       sourceDatabase: opts.sourceDatabase,
       force: opts.force,
-      parallel: parallel ?? target.parallel,
+      parallel: parallel ?? into.parallel,
       progress,
       signal: opts.signal,
     });
@@ -58,7 +63,7 @@ export async function restoreCommand(backup: string | undefined, opts: RestoreCo
       ok: r.ok,
       id: r.id,
       backupTarget: r.target,
-      target: target.name,
+      target: into.name,
       sourceDatabase: r.sourceDatabase,
       database: r.database,
       seconds: r.seconds,
@@ -71,13 +76,8 @@ export async function restoreCommand(backup: string | undefined, opts: RestoreCo
     };
     return { exitCode: r.ok ? EXIT.ok : EXIT.failed, output: opts.json ? json(out) : text(r) };
   } catch (err) {
-    if (err instanceof ConfigError) return configErrorResult(err, opts.json);
-    if (err instanceof BackupNotFoundError) return usage(err.message, null, opts.json);
-    if (err instanceof RestoreUsageError) return usage(err.message, err.hint, opts.json);
-    if (err instanceof ManifestError) {
-      const failure = failureOf(VERIFICATION, err.message);
-      return { exitCode: EXIT.failed, output: opts.json ? json({ ok: false, class: failure.class, error: failure }) : `${err.message}\n` };
-    }
+    const known = restoreErrorResult(err, opts.json);
+    if (known) return known;
     throw err;
   } finally {
     stopTicker?.();

@@ -1,11 +1,17 @@
 // What both ways of `warden restore` share: their options, the usage error, the progress lines.
-import type { LoadProgress } from '../restore/index.js';
-import { type CommandResult, EXIT, formatBytes, json } from './output.js';
+import { ManifestError } from '../catalog/store.js';
+import { failureOf, VERIFICATION } from '../classify/failure.js';
+import { ConfigError } from '../config/load.js';
+import { type LoadProgress, RestoreUsageError } from '../restore/index.js';
+import { BackupNotFoundError } from './locate.js';
+import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
 
 export interface RestoreCommandOptions {
   config: string;
-  target: string;
-  database: string;
+  target?: string;
+  database?: string;
+  /** A physical backup: the datadir it is restored into (instead of --database). */
+  datadir?: string;
   sourceDatabase?: string;
   force: boolean;
   parallel?: string;
@@ -25,6 +31,18 @@ export function usage(message: string, hint: string | null, asJson: boolean): Co
     exitCode: EXIT.usage,
     output: asJson ? json({ ok: false, error: { message, hint } }) : `warden restore: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`,
   };
+}
+
+/** The errors either way of restoring reports the same way; null for anything else. */
+export function restoreErrorResult(err: unknown, asJson: boolean): CommandResult | null {
+  if (err instanceof ConfigError) return configErrorResult(err, asJson);
+  if (err instanceof BackupNotFoundError) return usage(err.message, null, asJson);
+  if (err instanceof RestoreUsageError) return usage(err.message, err.hint, asJson);
+  if (err instanceof ManifestError) {
+    const failure = failureOf(VERIFICATION, err.message);
+    return { exitCode: EXIT.failed, output: asJson ? json({ ok: false, class: failure.class, error: failure }) : `${err.message}\n` };
+  }
+  return null;
 }
 
 /** A line a second on stderr (SQL loaded so far, the tables being loaded), and one at the end. */

@@ -34,7 +34,7 @@ function text(r: PointInTimeResult, dryRun: boolean): string {
   return `${[head, ...rows, ...notes].join('\n')}\n`;
 }
 
-export async function restoreToPointCommand(opts: RestoreCommandOptions): Promise<CommandResult> {
+export async function restoreToPointCommand(opts: RestoreCommandOptions & { target: string; database: string }): Promise<CommandResult> {
   const parallelOption = opts.parallel === undefined ? undefined : check.parallel(opts.parallel);
   if (parallelOption && 'error' in parallelOption) return usage(parallelOption.error, null, opts.json);
   const progress = new LoadProgress();

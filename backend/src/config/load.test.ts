@@ -89,3 +89,23 @@ describe('configuration', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('a repository on object storage', () => {
+  it('keeps an s3:// repository as it is, with the s3 settings and their defaults', () => {
+    const config = parseConfig(GOOD.replace('./backups', 's3://backups/warden') + 's3:\n  endpoint: http://127.0.0.1:7480\n  forcePathStyle: true\n', '/etc/warden/warden.yaml', {});
+    expect(config.repositoryPath).toBe('s3://backups/warden');
+    expect(config.s3).toEqual({
+      endpoint: 'http://127.0.0.1:7480',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      checksums: true,
+      accessKeyEnv: 'AWS_ACCESS_KEY_ID',
+      secretKeyEnv: 'AWS_SECRET_ACCESS_KEY',
+      profile: 'default',
+    });
+  });
+
+  it('refuses an s3 key it does not know', () => {
+    expect(problems(`${GOOD}s3:\n  bucket: x\n`)).toEqual(['s3: unknown key: "bucket" not allowed here']);
+  });
+});

@@ -18,7 +18,7 @@ export class ConfigError extends Error {
 export interface LoadedConfig extends WardenConfig {
   /** Absolute path of the file it came from; relative paths in it are relative to its folder. */
   file: string;
-  /** Absolute repository path. */
+  /** Absolute repository path, or the repository's URL (s3://bucket/prefix). */
   repositoryPath: string;
 }
 
@@ -114,7 +114,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(file, result.error.issues.map((i) => describeIssue(i, origin, raw)));
   const abs = path.resolve(file);
-  return { ...result.data, file: abs, repositoryPath: path.resolve(path.dirname(abs), result.data.repository) };
+  const { repository } = result.data;
+  return { ...result.data, file: abs, repositoryPath: /^s3:\/\//.test(repository) ? repository : path.resolve(path.dirname(abs), repository) };
 }
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {

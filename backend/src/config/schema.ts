@@ -91,6 +91,16 @@ const binlogSchema = z.strictObject({
   serverId: z.number().int().min(1).max(4_294_967_295).optional(),
 });
 
+/**
+ * Physical incrementals: a run is incremental while the full backup its chain starts from is
+ * younger than `fullEvery`. `schedule` is a cron expression, not an interval, because the
+ * scheduler and its missed-run policy work with cron fire times (an interval like 90m has none).
+ */
+const incrementalSchema = z.strictObject({
+  schedule: cron.optional(),
+  fullEvery: duration,
+});
+
 export const targetSchema = z
   .strictObject({
     name: z.string().regex(TARGET_NAME, 'must match [a-z0-9_-] (1 to 64 characters)'),
@@ -119,19 +129,39 @@ export const targetSchema = z
     retry: retrySchema.optional(),
     retention: retentionSchema.optional(),
     binlog: binlogSchema.optional(),
+    incremental: incrementalSchema.optional(),
   })
   .superRefine((t, ctx) => {
     exclusive(t, ctx);
+    if (t.incremental && t.method !== 'physical') {
+      ctx.addIssue({ code: 'custom', path: ['incremental'], message: 'incremental backups need method: physical' });
+    }
     if (t.databases && t.excludeDatabases) {
       ctx.addIssue({ code: 'custom', path: ['excludeDatabases'], message: 'give databases or excludeDatabases, not both' });
     }
   });
+
+/** Where an `s3://bucket/prefix` repository lives and how to reach it (storage/s3.ts). */
+const s3Schema = z.strictObject({
+  /** Any S3-compatible server; unset means AWS itself. */
+  endpoint: z.string().url().optional(),
+  region: z.string().min(1).default('us-east-1'),
+  forcePathStyle: z.boolean().default(false),
+  /** Send x-amz-checksum-sha256 with every write so the server checks the bytes it stores. */
+  checksums: z.boolean().default(true),
+  accessKeyEnv: envName.default('AWS_ACCESS_KEY_ID'),
+  secretKeyEnv: envName.default('AWS_SECRET_ACCESS_KEY'),
+  /** An AWS shared-credentials file; replaces the two variables above. */
+  credentialsFile: z.string().min(1).optional(),
+  profile: z.string().min(1).default('default'),
+});
 
 const scratchSchema = z.strictObject({ ...endpointFields, ...credentialsFields }).superRefine(exclusive);
 
 export const configSchema = z
   .strictObject({
     repository: z.string().min(1),
+    s3: s3Schema.prefault({}),
     api: z
       .strictObject({
         listen: z.string().regex(/^[^:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be HOST:PORT').default('127.0.0.1:9207'),
@@ -169,5 +199,6 @@ export type Compression = z.infer<typeof compressionSchema>;
 export type RetryConfig = z.infer<typeof retrySchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 export type ReplicaConfig = z.infer<typeof replicaSchema>;
+export type S3Config = z.infer<typeof s3Schema>;
 export type ScratchConfig = z.infer<typeof scratchSchema>;
 export type BinlogConfig = z.infer<typeof binlogSchema>;

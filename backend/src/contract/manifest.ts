@@ -120,6 +120,12 @@ export const manifestSchema = z.object({
    * copied redo log ends (xtrabackup_checkpoints holds the same three).
    */
   lsn: z.object({ fromLsn: z.number().int().min(0), toLsn: z.number().int().min(0), lastLsn: z.number().int().min(0) }).nullable().default(null),
+  /**
+   * Physical incrementals: the pages changed since `previousId` (whose `toLsn` is this one's
+   * `fromLsn`), restored on top of the full backup `baseId` and every link between; `position` is
+   * 1 for the first incremental after the base. Null for a full backup.
+   */
+  chain: z.object({ baseId: z.string(), previousId: z.string(), position: z.number().int().min(1) }).nullable().default(null),
   /** The latest verification of this backup (also recorded right after the backup). */
   verification: verificationSchema.nullable().default(null),
 });

@@ -42,6 +42,8 @@ export const VERIFY_PROBLEM_KINDS = [
   'timeout',
   /** The binlog archive misses files a replay from the newest good full backup needs. */
   'gap',
+  /** A physical incremental whose base or an earlier link is missing or not good: it cannot be restored. */
+  'chain',
 ] as const;
 export type VerifyProblemKind = (typeof VERIFY_PROBLEM_KINDS)[number];
 

@@ -1,6 +1,7 @@
 // Applies a target's retention policy to the repository: `warden expire`, after every successful
 // run, and before the one retry of a disk_full failure.
 import { isFutureDated } from '../catalog/clock.js';
+import { lookupIn, resolveChain } from '../catalog/chain.js';
 import { isTargetLocked } from '../catalog/lock.js';
 import type { RunStatus } from '../contract/manifest.js';
 import { backupDir, targetDir } from '../catalog/paths.js';
@@ -59,6 +60,11 @@ export async function deletionBlocker(config: LoadedConfig, target: string, id: 
   if (dated.find((e) => e.manifest.status === 'success')?.manifest.id === id) {
     return `backup ${id} is the newest successful backup of target "${target}"; it is never deleted`;
   }
+  const lookup = lookupIn(entries);
+  for (const e of entries.filter((x) => x.manifest.chain && x.manifest.status === 'success')) {
+    const { links } = await resolveChain(e, lookup);
+    if (links.some((l) => l !== e && l.manifest.id === id)) return `backup ${id} is a link of the incremental ${e.manifest.id}, which cannot be restored without it: delete that one first`;
+  }
   return null;
 }
 
@@ -67,13 +73,21 @@ export async function expireTarget(config: LoadedConfig, target: TargetConfig, o
   const { entries, unreadable } = await listBackups(repository, target.name);
   // Only when a run says `running`: the observation of a lock that looks abandoned takes seconds.
   const locked = entries.some((e) => e.manifest.status === 'running') && (await isTargetLocked(targetDir(repository, target.name), { observe: true }));
-  const candidates: Candidate[] = entries.map(({ manifest: m }) => ({
-    id: m.id,
-    status: m.status,
-    startedAt: new Date(m.startedAt),
-    verifiedOk: m.verification?.ok === true,
-    live: (m.status === 'running' && locked) || (opts.inUse?.has(m.id) ?? false),
-  }));
+  const lookup = lookupIn(entries);
+  const candidates: Candidate[] = await Promise.all(
+    entries.map(async (entry) => {
+      const m = entry.manifest;
+      return {
+        id: m.id,
+        status: m.status,
+        startedAt: new Date(m.startedAt),
+        verifiedOk: m.verification?.ok === true,
+        live: (m.status === 'running' && locked) || (opts.inUse?.has(m.id) ?? false),
+        // The links found, even of a broken chain: deleting them would not mend it.
+        needs: m.chain ? (await resolveChain(entry, lookup)).links.slice(0, -1).map((l) => l.manifest.id) : [],
+      };
+    }),
+  );
   const policy = policyFor(config, target);
   const decisions = decide(candidates, policy, opts.now ?? new Date());
   const byId = new Map(entries.map((e) => [e.manifest.id, e.manifest]));

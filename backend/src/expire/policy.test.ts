@@ -108,4 +108,31 @@ describe('retention policy', () => {
     const soon = run(new Date(NOW.getTime() + 5 * 60_000).toISOString());
     expect(decide([soon, ...daily(2)], { keepLast: 1 }, NOW).find((x) => x.id === soon.id)!.reasons).toEqual(['last', 'newest-success']);
   });
+
+  it('keeps every link a kept incremental is restored from, and lets a chain go whole once nothing kept needs it', () => {
+    // Two chains: a full backup on 06-13 with incrementals at 06-13 and 06-14, a full on 06-15 with one at 06-15.
+    const full1 = run('2026-06-13T01:00:00.000Z');
+    const inc11 = run('2026-06-13T13:00:00.000Z', 'success', { needs: [full1.id] });
+    const inc12 = run('2026-06-14T01:00:00.000Z', 'success', { needs: [full1.id, inc11.id] });
+    const full2 = run('2026-06-15T01:00:00.000Z');
+    const inc21 = run('2026-06-15T09:00:00.000Z', 'success', { needs: [full2.id] });
+    const cands = [inc21, full2, inc12, inc11, full1];
+    const reasons = (policy: Parameters<typeof decide>[1]) => new Map(decide(cands, policy, NOW).map((d) => [d.id, d.reasons]));
+
+    // keepLast 3 keeps 06-15 09:00, 06-15 01:00 and 06-14: the 06-14 incremental holds its whole chain.
+    const three = reasons({ keepLast: 3 });
+    expect(three.get(inc12.id)).toEqual(['last']);
+    expect(three.get(inc11.id)).toEqual(['chain']);
+    expect(three.get(full1.id)).toEqual(['chain']);
+    // keepLast 1 keeps the newest incremental and, for it, only its own full backup.
+    const one = reasons({ keepLast: 1 });
+    expect(one.get(inc21.id)).toEqual(['last', 'newest-success']);
+    expect(one.get(full2.id)).toEqual(['chain']);
+    for (const gone of [inc12, inc11, full1]) expect(one.get(gone.id), gone.id).toEqual([]);
+    // A failed incremental is evidence, not a backup to restore: what it names is not kept for it.
+    const failedInc = run('2026-06-15T11:00:00.000Z', 'failed', { needs: [full1.id] });
+    const withFailure = new Map(decide([failedInc, ...cands], { keepLast: 1 }, NOW).map((d) => [d.id, d.reasons]));
+    expect(withFailure.get(failedInc.id)).toEqual(['newer-than-success']);
+    expect(withFailure.get(full1.id)).toEqual([]);
+  });
 });

@@ -17,7 +17,9 @@ export type KeepReason =
   | 'live'
   | 'newer-than-success'
   /** Dated ahead of the clock (catalog/clock.ts): it cannot be placed in time, so it never ranks and is never deleted. */
-  | 'future-dated';
+  | 'future-dated'
+  /** The full backup or an earlier incremental of a kept incremental: without it, that one cannot be restored. */
+  | 'chain';
 
 export interface Candidate {
   id: string;
@@ -27,6 +29,8 @@ export interface Candidate {
   verifiedOk: boolean;
   /** Running now, or in use (being verified): never deleted. */
   live: boolean;
+  /** A physical incremental: the ids of its chain's earlier links (catalog/chain.ts). */
+  needs?: string[];
 }
 
 export interface Decision {
@@ -74,7 +78,8 @@ function newestPerBucket(newestFirst: Candidate[], n: number, key: (d: Date) => 
 
 /**
  * Decides every run. Successful backups are kept by the union of the policy's rules; the newest
- * success and the newest verified backup are always kept; live runs are never touched. Runs that
+ * success and the newest verified backup are always kept, and so is every link a kept incremental
+ * is restored from; live runs are never touched. Runs that
  * did not succeed (failed, partial, interrupted, or "running" left by a dead process) are evidence,
  * not backups: kept while newer than the newest success, deleted once a newer success exists.
  * Runs dated in the future are kept and left out of every ranking (catalog/clock.ts).
@@ -103,6 +108,11 @@ export function decide(candidates: Candidate[], policy: RetentionConfig | null, 
   mark(newestFirst.filter((c) => c.live), 'live');
   const successTime = newestSuccess?.startedAt.getTime() ?? -Infinity;
   mark(newestFirst.filter((c) => c.status !== 'success' && c.startedAt.getTime() > successTime), 'newer-than-success');
+  // Each incremental lists its whole chain, so one pass over what is kept so far suffices; a run
+  // that did not succeed is evidence, never restored, so it holds no links.
+  const restorable = all.filter((c) => reasons.get(c.id)!.length > 0 && (c.status === 'success' || c.live));
+  const needed = new Set(restorable.flatMap((c) => c.needs ?? []));
+  mark(all.filter((c) => needed.has(c.id)), 'chain');
 
   return all.map((c) => ({ id: c.id, keep: reasons.get(c.id)!.length > 0, reasons: reasons.get(c.id)! }));
 }

@@ -42,14 +42,27 @@ export async function findPhysicalTool(flavor: 'mariadb' | 'mysql'): Promise<Phy
  * XtraBackup 8.0, from its manual (not run here): https://docs.percona.com/percona-xtrabackup/8.0/take-streaming-backup.html
  * (`xtrabackup --backup --stream=xbstream --target-dir=…`).
  */
-export function physicalBackupArgs(tool: PhysicalTool, defaultsFile: string, endpoint: ServerEndpoint, scratchDir: string): string[] {
+export function physicalBackupArgs(tool: PhysicalTool, defaultsFile: string, endpoint: ServerEndpoint, scratchDir: string, incrementalLsn: number | null): string[] {
   const stream = tool.name === 'mariadb-backup' ? 'mbstream' : 'xbstream';
-  return [`--defaults-file=${defaultsFile}`, '--backup', `--stream=${stream}`, `--target-dir=${scratchDir}`, ...endpointArgs(endpoint)];
+  // An incremental copies the pages newer than the previous backup's to_lsn; both tools take the
+  // LSN itself, so the previous backup need not be on this machine (no --incremental-basedir).
+  const incremental = incrementalLsn === null ? [] : [`--incremental-lsn=${incrementalLsn}`];
+  return [`--defaults-file=${defaultsFile}`, '--backup', `--stream=${stream}`, ...incremental, `--target-dir=${scratchDir}`, ...endpointArgs(endpoint)];
 }
 
-/** `--prepare` of an unpacked backup; no option file may change how the redo log is applied. */
-export function physicalPrepareArgs(dir: string): string[] {
-  return ['--no-defaults', '--prepare', `--target-dir=${dir}`];
+/**
+ * `--prepare` of an unpacked backup, or with `incrementalDir`, an incremental applied onto the
+ * prepared full backup in `dir` (mariadb-backup 10.2+ prepares the base fully first:
+ * https://mariadb.com/kb/en/incremental-backup-and-restore-with-mariabackup/). No option file may
+ * change how the redo log is applied.
+ */
+export function physicalPrepareArgs(dir: string, incrementalDir?: string): string[] {
+  return ['--no-defaults', '--prepare', `--target-dir=${dir}`, ...(incrementalDir ? [`--incremental-dir=${incrementalDir}`] : [])];
+}
+
+/** `--copy-back` of a prepared backup into an empty datadir (the tool refuses a non-empty one). */
+export function physicalCopyBackArgs(dir: string, datadir: string): string[] {
+  return ['--no-defaults', '--copy-back', `--target-dir=${dir}`, `--datadir=${datadir}`];
 }
 
 /** What the tool's log says of the backup it took. */

@@ -1,15 +1,31 @@
-// Which storage holds a location. Locations name their storage: today every one is a path on a
-// POSIX file system; object storage will be told apart by its scheme (s3://) and plug in here.
+// Which storage holds a location: an absolute path is on a POSIX file system, `s3://bucket/prefix`
+// on S3-compatible object storage reached with the configuration's `s3` settings.
 import path from 'node:path';
 import { PosixStorage } from './posix.js';
-import type { Storage } from './types.js';
+import type { S3Settings, S3Storage } from './s3.js';
+import { S3_SCHEME, type Storage } from './types.js';
 
 export type { FileDigest, PendingFile, Storage, StorageEntry } from './types.js';
-export { PARTIAL_SUFFIX } from './posix.js';
+export type { S3Settings } from './s3.js';
+export { PARTIAL_SUFFIX } from './types.js';
 
 const posix = new PosixStorage();
+let objectStorage: S3Storage | undefined;
+
+/**
+ * How s3:// locations are reached from now on: the loaded configuration's `s3`. The SDK is loaded
+ * only here, so a run on a local repository never pays for its megabytes.
+ */
+export async function useObjectStorage(settings: S3Settings): Promise<void> {
+  const { S3Storage } = await import('./s3.js');
+  objectStorage = new S3Storage(settings);
+}
 
 export function storageOf(location: string): Storage {
   if (path.isAbsolute(location)) return posix;
-  throw new Error(`no storage holds ${JSON.stringify(location)}: this version keeps backups in a local folder (an absolute path)`);
+  if (location.startsWith(S3_SCHEME)) {
+    if (!objectStorage) throw new Error(`${location}: object storage is not configured (the configuration's s3 settings)`);
+    return objectStorage;
+  }
+  throw new Error(`no storage holds ${JSON.stringify(location)}: give an absolute path or s3://bucket/prefix`);
 }

@@ -3,7 +3,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PARTIAL_SUFFIX, PosixStorage } from './posix.js';
+import { PosixStorage } from './posix.js';
+import { PARTIAL_SUFFIX } from './types.js';
 
 const storage = new PosixStorage();
 

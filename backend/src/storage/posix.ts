@@ -7,9 +7,7 @@ import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
-import type { FileDigest, PendingFile, Storage, StorageEntry } from './types.js';
-
-export const PARTIAL_SUFFIX = '.partial';
+import { type FileDigest, PARTIAL_SUFFIX, type PendingFile, type Storage, type StorageEntry } from './types.js';
 /** A lock not refreshed for this long belongs to a holder that died. */
 const STALE_MS = 30_000;
 const HASH_CHUNK = 1 << 20;

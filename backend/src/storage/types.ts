@@ -6,7 +6,7 @@
 // The contract every implementation keeps, and test/storage.test.ts checks:
 // - A file is visible under its name only once complete: `create` writes it aside, `commit` makes
 //   its bytes durable and then publishes it under its name in one step. A crash before that leaves
-//   at most a `.partial` beside it, never a short file under the real name.
+//   at most a pending `<name>.partial` (as `unfinished` names it), never a short file under the real name.
 // - `writeText` replaces a small file in one step: a reader sees the old text or the new, never a mix.
 // - The backup pipeline publishes a run's files first and its manifest last, so a manifest that
 //   says `success` never names a file that is not there.
@@ -16,6 +16,11 @@
 // - `lock` is exclusive across processes (and hosts sharing the storage); a holder that died
 //   loses it after a while, a live one never does.
 import type { Readable, Writable } from 'node:stream';
+
+/** What `unfinished` appends to the name of a file whose write did not reach `commit`. */
+export const PARTIAL_SUFFIX = '.partial';
+/** Locations on S3-compatible object storage: `s3://bucket/prefix`. */
+export const S3_SCHEME = 's3://';
 
 /** sha256 and size of what is stored. */
 export interface FileDigest {

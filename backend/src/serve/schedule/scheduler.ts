@@ -27,14 +27,23 @@ export class Scheduler {
   /** Starts every schedule and applies the missed-run policy (see missed.ts) once. */
   start(history: (target: string) => TargetHistory, now = new Date()): void {
     for (const target of this.config.targets) {
-      for (const [kind, expression] of [['backup', target.schedule], ['verify', target.verifySchedule]] as const) {
-        if (expression) this.startOne(kind, target, expression, history(target.name), now);
+      // A physical target's incremental schedule asks for backups too: backup() decides full or incremental.
+      const schedules = [
+        ['backup', 'backup', target.schedule],
+        ['backup', 'incremental', target.incremental?.schedule],
+        ['verify', 'verify', target.verifySchedule],
+      ] as const;
+      for (const [kind, name, expression] of schedules) {
+        if (expression) this.startOne(kind, name, target, expression, history(target.name), now);
       }
     }
   }
 
+  /** The next time a run of `kind` is due; for backups, whichever of the two schedules fires first. */
   nextRun(target: string, kind: RunKind): Date | null {
-    return this.jobs.get(`${kind}:${target}`)?.nextRun() ?? null;
+    const names = kind === 'backup' ? ['backup', 'incremental'] : [kind];
+    const next = names.map((n) => this.jobs.get(`${n}:${target}`)?.nextRun() ?? null).filter((d): d is Date => d !== null);
+    return next.sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   }
 
   stop(): void {
@@ -42,12 +51,12 @@ export class Scheduler {
     this.jobs.clear();
   }
 
-  private startOne(kind: ScheduledKind, target: TargetConfig, expression: string, history: TargetHistory, now: Date): void {
-    const log = this.log.child({ component: 'schedule', target: target.name, kind });
-    const job = new Cron(expression, { name: `${kind}:${target.name}`, catch: (err) => log.error({ err }, 'scheduled run failed to start') }, () =>
+  private startOne(kind: ScheduledKind, name: string, target: TargetConfig, expression: string, history: TargetHistory, now: Date): void {
+    const log = this.log.child({ component: 'schedule', target: target.name, kind, schedule: name });
+    const job = new Cron(expression, { name: `${name}:${target.name}`, catch: (err) => log.error({ err }, 'scheduled run failed to start') }, () =>
       this.manager.enqueue(kind, target, 'schedule'),
     );
-    this.jobs.set(`${kind}:${target.name}`, job);
+    this.jobs.set(`${name}:${target.name}`, job);
     const last = lastDone(kind, history, target.verifyLevel);
     // A verification needs a backup to verify; without one there is nothing it missed.
     const due = (kind === 'backup' || history.lastSuccess !== null) && missedRunDue(expression, last, now);

@@ -92,6 +92,14 @@ describe('POST /api/v1/restore-to-point/:id', () => {
     expect(await count('shop_at_t')).toBe(rowsAtT);
   });
 
+  it('matches its path case and all, as the Admin-only Grafana route does: another case reaches nothing', async () => {
+    for (const path of [`/api/v1/Restore-To-Point/${backupId}`, `/api/v1/RESTORE-TO-POINT/${backupId}`, `/API/v1/restore-to-point/${backupId}`]) {
+      const r = await request(s, 'POST', path, { body: { to: T, database: 'case_probe' } });
+      expect(r.status, path).toBe(404);
+    }
+    expect(await getServer().query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'case_probe'")).toEqual([]);
+  });
+
   it('needs the token like every mutation', async () => {
     expect((await post(backupId, { to: T, database: 'x', dryRun: true }, null)).status).toBe(401);
     const wrong = await post(backupId, { to: T, database: 'x', dryRun: true }, 'not-the-token');

@@ -71,6 +71,12 @@ type OpenTransaction = Omit<Transaction, 'end'> & {
 
 /** How much of a Query event is read: its fixed part, status variables, database and first words. */
 const QUERY_PREFIX = 2048;
+/**
+ * The largest event read whole (format description, rotate, GTID and GTID-list events). Real ones
+ * are bytes to kilobytes (a Previous_gtids of many sources and holes reaches megabytes); one that
+ * claims more is damage, not something to hold in memory.
+ */
+const MAX_WHOLE_EVENT = 16 << 20;
 /** MariaDB GTID event flag: the transaction is one statement with no COMMIT event. */
 const FL_STANDALONE = 1;
 
@@ -115,6 +121,11 @@ function mysqlGtidSet(body: Buffer): string {
 /** Reads a binlog file as it streams: only headers are kept, never the file. */
 export class BinlogReader {
   private buffered: Buffer = Buffer.alloc(0);
+  /** Chunks that arrived while an event was still short: joined once, when it is whole. */
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
+  /** Bytes `buffered` must hold before draining can go on. */
+  private needed = 0;
   /** Bytes of the current event still to skip without looking at them. */
   private skip = 0;
   private offset = 0;
@@ -148,31 +159,53 @@ export class BinlogReader {
       if (this.skip === 0) this.facts.completeBytes = this.offset;
       if (chunk.length === 0) return;
     }
-    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+    if (this.buffered.length + this.partsBytes + chunk.length < this.needed) {
+      this.parts.push(chunk);
+      this.partsBytes += chunk.length;
+      return;
+    }
+    this.buffered = this.buffered.length || this.parts.length ? Buffer.concat([this.buffered, ...this.parts, chunk]) : chunk;
+    this.parts = [];
+    this.partsBytes = 0;
+    this.needed = 0;
     this.drain();
   }
 
   private drain(): void {
     if (!this.magicSeen) {
-      if (this.buffered.length < 4) return;
+      if (this.buffered.length < 4) {
+        this.needed = 4;
+        return;
+      }
       if (!this.buffered.subarray(0, 4).equals(BINLOG_MAGIC)) throw new BinlogFormatError('not a binary log: the file does not start with \\xfebin');
       this.magicSeen = true;
       this.buffered = this.buffered.subarray(4);
       this.offset = 4;
       this.facts.completeBytes = 4;
     }
+    this.needed = HEADER;
     while (this.buffered.length >= HEADER) {
       const length = this.buffered.readUInt32LE(9);
       if (length < HEADER) throw new BinlogFormatError(`event at byte ${this.offset} claims ${length} bytes, less than its header`);
       const type = this.buffered[4]!;
       const wanted = this.bytesWanted(type, length);
-      if (this.buffered.length < wanted) return;
+      if (wanted > MAX_WHOLE_EVENT) throw new BinlogFormatError(`event of type ${type} at byte ${this.offset} claims ${length} bytes: no such event is that big`);
+      if (this.buffered.length < wanted) {
+        this.needed = wanted;
+        return;
+      }
       const nextPosition = this.buffered.readUInt32LE(13);
       if (nextPosition !== 0 && nextPosition !== this.offset + length) {
         throw new BinlogFormatError(`event at byte ${this.offset} says the next one starts at ${nextPosition}, not ${this.offset + length}`);
       }
       const at = { start: this.offset, end: this.offset + length, whole: wanted === length };
-      this.onEvent(type, this.buffered.readUInt32LE(0), this.buffered.readUInt32LE(5), wanted > HEADER ? this.buffered.subarray(HEADER, wanted) : null, at);
+      try {
+        this.onEvent(type, this.buffered.readUInt32LE(0), this.buffered.readUInt32LE(5), wanted > HEADER ? this.buffered.subarray(HEADER, wanted) : null, at);
+      } catch (err) {
+        // A body shorter than its kind's layout: the bytes are damaged (or not a binary log).
+        if (err instanceof RangeError) throw new BinlogFormatError(`event of type ${type} at byte ${this.offset} is too short for its kind (${err.message})`);
+        throw err;
+      }
       if (this.buffered.length >= length) {
         this.buffered = this.buffered.subarray(length);
         this.offset += length;

@@ -12,6 +12,7 @@ import { createDecompressor } from '../dumpfile/decompress.js';
 import { HashTap } from '../dumpfile/stream.js';
 import { storageOf } from '../storage/index.js';
 import { type ArchivedFile, binlogDir, type CurrentFile, incomingDir } from './archive.js';
+import type { BinlogFormatError } from './events.js';
 
 /** One file of the chain: archived, or the one the server is writing (held in incoming/). */
 export type ChainFile = { kind: 'archived'; file: ArchivedFile } | { kind: 'current'; file: CurrentFile };
@@ -27,6 +28,11 @@ const COMPRESSION_OF: [string, Compression][] = [
 export interface ReadProblem {
   damaged: boolean;
   message: string;
+}
+
+/** A reader's complaint about the bytes themselves, as a read problem: the archive is damaged there. */
+export function formatProblem(name: string, err: BinlogFormatError): ReadProblem {
+  return { damaged: true, message: `${name}: ${err.message}` };
 }
 
 /** The classified failure of a read problem: damaged bytes are corruption, the rest the read's own error. */

@@ -188,6 +188,20 @@ export function binlogDecodeArgs(o: { from: number | null; to: number | null; so
 }
 
 /**
+ * What the account a replay runs as may do beyond its one database: run the `BINLOG` statements of
+ * row events and set the session variables mariadb-binlog writes (server_id, gtid_domain_id,
+ * gtid_seq_no, pseudo_thread_id), and turn off its own binary logging (replayPrelude).
+ * MariaDB split these out of SUPER in 10.5.2: BINLOG REPLAY (the BINLOG statement and those
+ * variables) and BINLOG ADMIN (sql_log_bin) (MariaDB manual, "GRANT", "BINLOG REPLAY"). MySQL 8:
+ * BINLOG_ADMIN for the BINLOG statement, SESSION_VARIABLES_ADMIN for the restricted session
+ * variables (MySQL 8.4 manual, "BINLOG Statement", "System Variable Privileges").
+ */
+export function replayPrivileges(server: Server): string {
+  if (server.flavor === 'mysql') return 'BINLOG_ADMIN, SESSION_VARIABLES_ADMIN';
+  return atLeast(parseVersion(server.version), 10, 5, 2) ? 'BINLOG REPLAY, BINLOG ADMIN' : 'SUPER';
+}
+
+/**
  * SQL sent before a replay on MariaDB: the replayed transactions are not written to the server's
  * own binary log. mariadb-binlog sets each one's original GTID (`SET @@session.gtid_seq_no`), so
  * logging them again would put old sequence numbers after newer ones: an error under

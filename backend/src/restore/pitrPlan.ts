@@ -2,9 +2,9 @@
 // archive to replay after it, from the backup's coordinates to the point. Nothing is loaded here;
 // `warden restore --dry-run` prints this plan.
 import { type ArchiveIndex, compareFileNames, nextFileName, readArchiveIndex } from '../binlogfile/archive.js';
-import { BinlogReader, type Transaction } from '../binlogfile/events.js';
+import { BinlogFormatError, BinlogReader, type Transaction } from '../binlogfile/events.js';
 import { fileEndsBefore, includes, isLast, PointError, type RecoveryPoint } from '../binlogfile/point.js';
-import { type ChainFile, chainName, openBinlog, readFailure } from '../binlogfile/read.js';
+import { type ChainFile, chainName, formatProblem, openBinlog, readFailure } from '../binlogfile/read.js';
 import { listBackups } from '../catalog/store.js';
 import { failureOf } from '../classify/failure.js';
 import type { Failure, Manifest } from '../contract/manifest.js';
@@ -75,7 +75,13 @@ async function stopIn(repository: string, target: string, c: ChainFile, point: R
     else seen.excluded = t;
   };
   const opened = openBinlog(repository, target, c, { signal });
-  for await (const chunk of opened.stream) reader.push(chunk as Buffer);
+  try {
+    for await (const chunk of opened.stream) reader.push(chunk as Buffer);
+  } catch (err) {
+    opened.abort();
+    if (err instanceof BinlogFormatError) throw new ChainError(readFailure(formatProblem(chainName(c), err), ''));
+    throw err;
+  }
   const problem = await opened.problem();
   if (problem) throw new ChainError(readFailure(problem, ''));
   if (seen.cut) throw new PointError(seen.cut, 'A replay stops between transactions.');

@@ -14,6 +14,7 @@ import { findBinlogTool } from '../mysql/tool.js';
 import { checkDatabaseName, leaveNoHalfLoad, type LoadProgress, restoreBackup, type RestoreResult, RestoreUsageError } from './index.js';
 import { planPointInTime, type PointInTimePlan } from './pitrPlan.js';
 import { replayBinlogs, type ReplayReport } from './replay.js';
+import { ReplayAccountError, withReplayAccount } from './replayAccount.js';
 
 export interface PointInTimeRequest {
   repository: string;
@@ -112,7 +113,12 @@ export async function restoreToPoint(r: PointInTimeRequest): Promise<PointInTime
     result.leftover = result.restore.leftover;
     return finish();
   }
-  result.replay = await replayBinlogs({ repository: r.repository, target: r.target, slices: plan.slices, tool, login: r.login, sourceDb: sourceDatabase, newDb: r.database, signal: r.signal });
+  result.replay = await withReplayAccount(r.login, r.database, (confined) =>
+    replayBinlogs({ repository: r.repository, target: r.target, slices: plan.slices, tool, login: confined, sourceDb: sourceDatabase, newDb: r.database, signal: r.signal }),
+  ).catch((err: unknown): ReplayReport => {
+    if (!(err instanceof ReplayAccountError)) throw err;
+    return { files: [], transactions: 0, lastEventTime: null, lastGtid: null, failure: err.failure };
+  });
   const conn = await openConnection(r.login);
   try {
     if (result.replay.failure) {

@@ -4,8 +4,8 @@
 // `mariadb-binlog … | mariadb` would do, with the database renamed.
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { BinlogReader } from '../binlogfile/events.js';
-import { chainName, openBinlog, readFailure } from '../binlogfile/read.js';
+import { BinlogFormatError, BinlogReader } from '../binlogfile/events.js';
+import { chainName, formatProblem, openBinlog, readFailure } from '../binlogfile/read.js';
 import { failureOf } from '../classify/failure.js';
 import type { Failure } from '../contract/manifest.js';
 import { collectStderr, killChild, spawnChild } from '../mysql/children.js';
@@ -89,7 +89,17 @@ export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
       const toolErr = collectStderr(tool);
       const toolExit = once(tool, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
       tool.stdin!.on('error', () => undefined);
-      await pour(opened.stream, tool.stdin!, { onChunk: (chunk) => reader.push(chunk), gone: () => opened.abort() });
+      try {
+        await pour(opened.stream, tool.stdin!, { onChunk: (chunk) => reader.push(chunk), gone: () => opened.abort() });
+      } catch (err) {
+        // The reader found the bytes are not a whole binary log: nothing more of it goes to the server.
+        opened.abort();
+        killChild(tool, 'SIGKILL');
+        await toolExit;
+        if (!(err instanceof BinlogFormatError)) throw err;
+        report.failure = readFailure(formatProblem(name, err), '; the replay stopped there');
+        break;
+      }
       const [code, signal] = await toolExit;
       const problem = await opened.problem();
       // Damaged bytes explain whatever the tool then said about them.

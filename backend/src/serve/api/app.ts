@@ -34,6 +34,9 @@ function requestLog(ctx: ApiContext): RequestHandler {
 
 export function createApp(ctx: ApiContext): { app: Express; events: EventStream } {
   const app = express();
+  // Paths are matched as Grafana's proxy routes match them, case and all: the Admin-only route
+  // (plugin.json) must not be passed by a path that differs only in case and still reaches the action.
+  app.set('case sensitive routing', true);
   const events = new EventStream(ctx.manager, { carriesToken: carriesToken(ctx.token) });
   const auth = requireToken(ctx.token, ctx.config.api.tokenEnv);
   const reads = ctx.config.api.protectReads ? auth : open;
@@ -63,7 +66,7 @@ export function createApp(ctx: ApiContext): { app: Express; events: EventStream 
     res.type(ctx.metrics.contentType).send(await ctx.metrics.text());
   });
 
-  const api = Router();
+  const api = Router({ caseSensitive: true });
   api.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? reads : auth)(req, res, next));
   api.use(express.json({ limit: BODY_LIMIT, type: 'application/json', strict: true }));
   api.use(noQueryExcept((req) => req.method === 'GET' && req.path === '/backups'));

@@ -39,7 +39,7 @@ async function serveRunFile(dir: string, name: string, what: string): Promise<st
 }
 
 export function backupsRouter(ctx: ApiContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
 
   async function locate(id: string) {
     const found = await findBackup(ctx.config.repositoryPath, backupId(id));

@@ -20,7 +20,7 @@ function asHttpError(err: unknown): unknown {
 }
 
 export function restoreToPointRouter(ctx: ApiContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.post('/restore-to-point/:id', async (req, res) => {
     const body = parseBody(restoreToPointBodySchema, req);
     const id = backupId(req.params.id);

@@ -54,7 +54,7 @@ async function targetInfo(ctx: ApiContext, t: TargetConfig) {
 }
 
 export function targetsRouter(ctx: ApiContext): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true });
   router.get('/targets', async (_req, res) => {
     res.json({ targets: await Promise.all(ctx.config.targets.map((t) => targetInfo(ctx, t))) });
   });

@@ -1,0 +1,67 @@
+// A binary log holds statements that name databases themselves: `TRUNCATE shop.sessions` or DDL on
+// another database under `USE shop`. --rewrite-db does not rename them and --database lets them
+// through, so a replay run with the restore's own login would change the live data. The replay
+// runs as an account confined to the new database: the server refuses them, the restore fails,
+// and the live databases are as they were.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveIndexSchema } from '../backend/src/binlogfile/archive.js';
+import { useMariaDB } from './harness/mariadb.js';
+import { waitFor } from './helpers/proc.js';
+import { makeWorkspace, runWarden, type Running, startWarden, targetFor } from './helpers/warden.js';
+
+const getServer = useMariaDB({ binlog: true });
+const q = (sql: string) => getServer().query(sql);
+let ws: ReturnType<typeof makeWorkspace>;
+let archiver: Running;
+let T: string;
+
+beforeAll(async () => {
+  await getServer().exec(
+    'CREATE DATABASE shop; CREATE TABLE shop.sessions (id INT PRIMARY KEY); INSERT INTO shop.sessions VALUES (1), (2); CREATE DATABASE other; CREATE TABLE other.audit (id INT PRIMARY KEY); INSERT INTO other.audit VALUES (7);',
+  );
+  ws = makeWorkspace([targetFor(getServer(), 'shop', { databases: ['shop'], verifyAfterBackup: 'none', binlog: { archive: true, flushSeconds: 1 } })]);
+  archiver = startWarden(['binlog', '--config', ws.config, '--target', 'shop']);
+  const backup = await runWarden(['backup', '--config', ws.config, '--target', 'shop', '--json']);
+  expect(backup.code, backup.stderr).toBe(0);
+  // Under USE shop: a statement on the source by its full name, and DDL on another database.
+  await getServer().exec('USE shop; TRUNCATE TABLE shop.sessions; DROP TABLE other.audit;');
+  // The live data moves on.
+  await getServer().exec('INSERT INTO shop.sessions VALUES (10), (11), (12); CREATE TABLE other.audit (id INT PRIMARY KEY); INSERT INTO other.audit VALUES (8);');
+  T = new Date(Date.now() + 1000).toISOString();
+  const [status] = await q('SHOW MASTER STATUS');
+  await waitFor(
+    () => {
+      let current;
+      try {
+        current = archiveIndexSchema.parse(JSON.parse(readFileSync(path.join(ws.repository, 'shop', 'binlog', 'index.json'), 'utf8'))).current;
+      } catch {
+        return null; // not written yet
+      }
+      return current !== null && current.name === status.File && current.bytes >= Number(status.Position) && current.caughtUpAt !== null && Date.parse(current.caughtUpAt) >= Date.parse(T);
+    },
+    30_000,
+    'the archive to catch up past T',
+  );
+}, 120_000);
+
+afterAll(async () => {
+  archiver?.child.kill('SIGTERM');
+  await archiver?.done;
+});
+
+describe('a point-in-time restore', () => {
+  it('changes no database but the new one, even when the binary log names others', async () => {
+    const r = await runWarden(['restore', '--config', ws.config, '--target', 'shop', '--to', T, '--database', 'shop_before', '--json']);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.json).toMatchObject({ ok: false, class: 'privilege', leftover: 'dropped' });
+    expect(r.json.error.message).toMatch(/denied/i);
+    // The live databases are as the live writes left them.
+    expect(await q('SELECT id FROM shop.sessions ORDER BY id')).toEqual([{ id: 10 }, { id: 11 }, { id: 12 }]);
+    expect(await q('SELECT id FROM other.audit')).toEqual([{ id: 8 }]);
+    expect(await q("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop_before'")).toEqual([]);
+    // The account the replay ran as is gone.
+    expect(await q("SELECT User FROM mysql.user WHERE User LIKE 'warden\\_replay\\_%'")).toEqual([]);
+  });
+});

@@ -143,6 +143,10 @@ describe('warden restore to a point in time', () => {
     expect(r.stdout).toMatch(/nothing was changed/);
     expect(r.stdout).toMatch(/load backup \d{8}T/);
     expect(r.stdout).toMatch(/replay \d+ binlog file\(s\)/);
+    // The DDL after the backup is listed, where and in which database it ran.
+    expect(r.stdout).toMatch(/statements logged as SQL in the stretch/);
+    expect(r.stdout).toMatch(/binlog\.\d+:\d+ in shop: CREATE TABLE notes/);
+    expect(r.stdout).toMatch(/in shop: ALTER TABLE customers ADD COLUMN tier/);
     expect(await q("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop_dry'")).toEqual([]);
   });
 

@@ -52,6 +52,13 @@ afterAll(async () => {
 });
 
 describe('a point-in-time restore', () => {
+  it('lists, in its dry run, the statements that name databases themselves', async () => {
+    const r = await runWarden(['restore', '--config', ws.config, '--target', 'shop', '--to', T, '--database', 'shop_before', '--dry-run', '--json']);
+    expect(r.code, r.stdout).toBe(0);
+    const texts = r.json.plan.statements.map((st: { database: string; text: string }) => `${st.database}: ${st.text}`);
+    expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/^shop: TRUNCATE TABLE shop\.sessions/), expect.stringMatching(/^shop: DROP TABLE `?other`?\.`?audit/)]));
+  });
+
   it('changes no database but the new one, even when the binary log names others', async () => {
     const r = await runWarden(['restore', '--config', ws.config, '--target', 'shop', '--to', T, '--database', 'shop_before', '--json']);
     expect(r.code, r.stdout).toBe(1);

@@ -60,6 +60,14 @@ export interface Transaction {
   timestamp: number;
 }
 
+/** A statement the log holds as SQL, with the default database it ran in; `text` is its beginning. */
+export interface Statement {
+  start: number;
+  timestamp: number;
+  database: string;
+  text: string;
+}
+
 /** What makes a binlog's transactions whole: a GTID event opens each one since MariaDB 10.0 / MySQL 5.7. */
 type OpenTransaction = Omit<Transaction, 'end'> & {
   /**
@@ -135,6 +143,8 @@ export class BinlogReader {
   private open: OpenTransaction | null = null;
   /** Called for each committed transaction, in file order. */
   onTransaction: ((t: Transaction) => void) | null = null;
+  /** Called for each statement logged as SQL (DDL, statement-based DML): not BEGIN, COMMIT or ROLLBACK. */
+  onStatement: ((s: Statement) => void) | null = null;
   readonly facts: BinlogFacts = {
     completeBytes: 0,
     events: 0,
@@ -252,9 +262,9 @@ export class BinlogReader {
 
   /** A Query event inside a transaction: BEGIN, COMMIT/ROLLBACK, or a statement (DDL ends its own). */
   private onQuery(text: string, end: number): void {
+    const word = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase();
     const open = this.open;
     if (!open) return;
-    const word = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase();
     if (open.shape === 'first' && word === 'BEGIN') open.shape = 'multi';
     else if (open.shape !== 'multi' || word === 'COMMIT' || word === 'ROLLBACK') this.commit(end);
   }
@@ -276,8 +286,13 @@ export class BinlogReader {
     switch (type) {
       case EVENT.QUERY: {
         // Post-header: thread id 4, exec time 4, database length 1, error code 2, status length 2.
-        const textAt = 13 + payload.readUInt16LE(11) + payload[8]! + 1;
-        this.onQuery(payload.subarray(textAt, textAt + 16).toString('latin1'), at.end);
+        const dbAt = 13 + payload.readUInt16LE(11);
+        const textAt = dbAt + payload[8]! + 1;
+        const text = payload.subarray(textAt, textAt + 200).toString('utf8');
+        if (this.onStatement && !/^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(text)) {
+          this.onStatement({ start: at.start, timestamp, database: payload.subarray(dbAt, dbAt + payload[8]!).toString('utf8'), text });
+        }
+        this.onQuery(text, at.end);
         break;
       }
       case EVENT.FORMAT_DESCRIPTION: {

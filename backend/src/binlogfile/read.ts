@@ -78,10 +78,15 @@ export function openBinlog(repository: string, target: string, c: ChainFile, opt
     const stream = createReadStream(path.join(incomingDir(repository, target), c.file.name), { end: end - 1, signal: opts.signal });
     let failed: ReadProblem | null = null;
     let aborted = false;
-    stream.on('error', (err) => (failed ??= { damaged: false, message: `${c.file.name}: ${err.message}` }));
+    let read = 0;
+    // The archiver may archive the file (it leaves incoming/) or start it again (its tool restarted
+    // from the file's start) while a restore reads it: either way the bytes are not all there.
+    const moved = `${c.file.name} changed while it was read (the archiver archived it or restarted its tool): try again`;
+    stream.on('data', (chunk) => (read += chunk.length));
+    stream.on('error', (err: NodeJS.ErrnoException) => (failed ??= { damaged: false, message: err.code === 'ENOENT' ? moved : `${c.file.name}: ${err.message}` }));
     return {
       stream,
-      problem: async () => (aborted ? null : failed),
+      problem: async () => (aborted ? null : (failed ?? (read < end ? { damaged: false, message: moved } : null))),
       abort: () => {
         aborted = true;
         stream.destroy();

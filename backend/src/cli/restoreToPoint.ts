@@ -6,7 +6,7 @@ import { ManifestError } from '../catalog/store.js';
 import { failureOf, VERIFICATION } from '../classify/failure.js';
 import { ConfigError, findTarget, loadConfig } from '../config/load.js';
 import { LoadProgress, RestoreUsageError } from '../restore/index.js';
-import { ChainError, type PointInTimePlan } from '../restore/pitrPlan.js';
+import { ChainError, type PlannedStatement, type PointInTimePlan } from '../restore/pitrPlan.js';
 import { planJson, type PointInTimeResult, restoreToPoint, targetRequest } from '../restore/pointInTime.js';
 import { check } from './options.js';
 import { type CommandResult, configErrorResult, EXIT, json, terminalSafe } from './output.js';
@@ -20,6 +20,16 @@ function planText(plan: PointInTimePlan, source: string, database: string): stri
     `replay ${plan.slices.length} binlog file(s), only ${source}, renamed ${database}:`,
     ...plan.slices.map((s) => `  ${s.chain.file.name.padEnd(24)} ${range(s.from, s.to)}${s.chain.kind === 'current' ? '  (the file the server is writing)' : ''}`),
     plan.last ? `stop after ${plan.last.gtid ?? 'the transaction'} of ${plan.last.time} (${plan.last.file}:${plan.last.end})` : `stop before the first transaction of ${plan.slices.at(-1)?.chain.file.name ?? 'the archive'}`,
+    ...statementLines(plan.statements ?? [], database),
+  ];
+}
+
+/** What the stretch holds as SQL: a statement naming another database than the new one fails the replay. */
+function statementLines(statements: PlannedStatement[], database: string): string[] {
+  if (statements.length === 0) return [];
+  return [
+    `statements logged as SQL in the stretch (run under USE of the renamed database, as an account that may change only ${database}):`,
+    ...statements.map((st) => `  ${st.time} ${st.file}:${st.position} in ${st.database || '(no database)'}: ${st.text.replace(/\s+/g, ' ').slice(0, 120)}`),
   ];
 }
 

@@ -134,6 +134,11 @@ export const pointInTimePlanSchema = z.strictObject({
   files: z.array(z.strictObject({ name: z.string(), from: z.number().nullable(), to: z.number().nullable(), source: z.enum(['archived', 'current']) })),
   stop: z.strictObject({ file: z.string(), position: z.number().nullable() }).nullable(),
   lastTransaction: z.strictObject({ gtid: z.string().nullable(), time: z.string(), file: z.string(), end: z.number() }).nullable(),
+  /**
+   * A dry run's list of the statements the stretch holds as SQL (DDL, statement-based DML), in the
+   * database they ran in: the replay refuses any that names a database other than the new one.
+   */
+  statements: z.array(z.strictObject({ file: z.string(), position: z.number(), time: z.string(), database: z.string(), text: z.string() })).optional(),
 });
 export type PointInTimePlan = z.infer<typeof pointInTimePlanSchema>;
 

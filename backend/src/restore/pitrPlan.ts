@@ -25,6 +25,44 @@ export interface PointInTimePlan {
   slices: ReplaySlice[];
   /** The last transaction the replay applies (null: none after the backup). */
   last: { gtid: string | null; time: string; file: string; end: number } | null;
+  /** The statements logged as SQL in the stretch (asked for with `withStatements`: it reads every file). */
+  statements?: PlannedStatement[];
+}
+
+export interface PlannedStatement {
+  file: string;
+  position: number;
+  time: string;
+  database: string;
+  text: string;
+}
+
+/** Enough to see what a stretch holds; a stretch of thousands of statements says so by its length. */
+const MAX_STATEMENTS = 100;
+
+/** The statements logged as SQL in each slice, in order, up to MAX_STATEMENTS. */
+async function statementsIn(repository: string, target: string, slices: ReplaySlice[], signal?: AbortSignal): Promise<PlannedStatement[]> {
+  const found: PlannedStatement[] = [];
+  for (const slice of slices) {
+    if (found.length >= MAX_STATEMENTS) break;
+    const reader = new BinlogReader();
+    reader.onStatement = (st) => {
+      if (found.length < MAX_STATEMENTS && (slice.from === null || st.start >= slice.from) && (slice.to === null || st.start < slice.to)) {
+        found.push({ file: chainName(slice.chain), position: st.start, time: new Date(st.timestamp * 1000).toISOString(), database: st.database, text: st.text });
+      }
+    };
+    const opened = openBinlog(repository, target, slice.chain, { until: slice.to ?? undefined, signal });
+    try {
+      for await (const chunk of opened.stream) reader.push(chunk as Buffer);
+    } catch (err) {
+      opened.abort();
+      if (err instanceof BinlogFormatError) throw new ChainError(readFailure(formatProblem(chainName(slice.chain), err), ''));
+      throw err;
+    }
+    const problem = await opened.problem();
+    if (problem) throw new ChainError(readFailure(problem, ''));
+  }
+  return found;
 }
 
 /** The point cannot be reached with what the archive holds: a classified failure (binlog_gap). */
@@ -105,6 +143,8 @@ export interface PlanRequest {
   hasDatabase: (m: Manifest) => boolean;
   /** Start from this backup rather than the newest good one before the point. */
   backupId?: string;
+  /** Also list the statements logged as SQL in the stretch (a dry run). */
+  withStatements?: boolean;
   signal?: AbortSignal;
 }
 
@@ -157,16 +197,14 @@ export async function planPointInTime(r: PlanRequest): Promise<PointInTimePlan> 
   checkContinuity(index, stretch);
 
   const last = stop.last;
+  const slices: ReplaySlice[] = stretch.map((chainFile, i) => ({ chain: chainFile, from: i === 0 ? from.position : null, to: i === stretch.length - 1 ? stopAt.position : null }));
   return {
     target: r.target,
     point,
     backup: { id: chosen.manifest.id, dir: chosen.dir, startedAt: chosen.manifest.startedAt, binlog: { ...from, gtid: chosen.manifest.binlog?.gtid ?? null } },
-    slices: stretch.map((chainFile, i) => ({
-      chain: chainFile,
-      from: i === 0 ? from.position : null,
-      to: i === stretch.length - 1 ? stopAt.position : null,
-    })),
+    slices,
     last: last && { gtid: last.gtid, time: new Date(last.timestamp * 1000).toISOString(), file: stopAt.file, end: last.end },
+    ...(r.withStatements ? { statements: await statementsIn(r.repository, r.target, slices, r.signal) } : {}),
   };
 }
 

@@ -62,6 +62,7 @@ export function planJson(plan: PointInTimePlan) {
     files: plan.slices.map((s) => ({ name: s.chain.file.name, from: s.from, to: s.to, source: s.chain.kind })),
     stop: plan.slices.length > 0 ? { file: plan.slices.at(-1)!.chain.file.name, position: plan.slices.at(-1)!.to } : null,
     lastTransaction: plan.last,
+    ...(plan.statements ? { statements: plan.statements } : {}),
   };
 }
 
@@ -92,6 +93,7 @@ export async function restoreToPoint(r: PointInTimeRequest): Promise<PointInTime
     point: r.point,
     primary: r.primary,
     backupId: r.backupId,
+    withStatements: r.dryRun,
     hasDatabase: (m) => (r.sourceDatabase === undefined ? m.databases.length === 1 : m.databases.includes(r.sourceDatabase)),
     signal: r.signal,
   });

@@ -105,6 +105,17 @@ describe('a repository on object storage', () => {
     });
   });
 
+  it('refuses, when a command loads it, an s3:// repository the commands cannot use yet (exit 2, not a crash midway)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-config-'));
+    const file = path.join(dir, 'warden.yaml');
+    writeFileSync(file, GOOD.replace('./backups', 's3://backups/warden'));
+    try {
+      expect(() => loadConfig(file, {})).toThrow(/an s3:\/\/ repository cannot be used by the commands yet/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an s3 key it does not know', () => {
     expect(problems(`${GOOD}s3:\n  bucket: x\n`)).toEqual(['s3: unknown key: "bucket" not allowed here']);
   });

@@ -125,7 +125,13 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (err) {
     throw new ConfigError(file, [`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
   }
-  return parseConfig(text, file, env);
+  const config = parseConfig(text, file, env);
+  // The object storage is built and tested (storage/s3.ts), but the commands still write run logs
+  // and compressed files to a local folder: until they go through it, say so rather than fail midway.
+  if (config.repositoryPath.startsWith('s3://')) {
+    throw new ConfigError(file, ['repository: an s3:// repository cannot be used by the commands yet; give a local or mounted folder']);
+  }
+  return config;
 }
 
 export function findTarget(config: LoadedConfig, name: string): TargetConfig {

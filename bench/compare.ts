@@ -38,24 +38,26 @@ export function summarize(samples: Sample[]): Summary {
 }
 
 /**
- * Median, range, the median's ratio to each of `ratios` (variant and column header), the stored
- * size and its ratio to `size`'s.
+ * Median, range, the median's ratio to each of `ratios` (variant and column header), and with
+ * `size` the stored size and its ratio to that variant's.
  */
 export function timingTable<V extends string>(
   variants: readonly V[],
   label: Record<V, string>,
   sum: Record<V, Summary>,
-  opts: { ratios: [V, string][]; size: [V, string] },
+  opts: { ratios: [V, string][]; size?: [V, string] },
 ): Table {
-  const [sizeBase, sizeHeader] = opts.size;
+  const sizeCells = (s: Summary): string[] => {
+    if (!opts.size) return [];
+    const base = sum[opts.size[0]].stored;
+    return s.stored === null ? ['—', '—'] : [fmt.mb(s.stored), fmt.ratio(s.stored / base!)];
+  };
   return {
-    headers: ['variant', 'median', 'min–max', ...opts.ratios.map(([, h]) => h), 'stored', sizeHeader],
+    headers: ['variant', 'median', 'min–max', ...opts.ratios.map(([, h]) => h), ...(opts.size ? ['stored', opts.size[1]] : [])],
     rows: variants.map((v) => {
       const s = sum[v];
       const ratios = opts.ratios.map(([base]) => fmt.ratio(s.wall.median / sum[base].wall.median));
-      const stored = s.stored === null ? '—' : fmt.mb(s.stored);
-      const size = s.stored === null ? '—' : fmt.ratio(s.stored / sum[sizeBase].stored!);
-      return [label[v], fmt.seconds(s.wall.median), `${s.wall.min.toFixed(2)}–${s.wall.max.toFixed(2)} s`, ...ratios, stored, size];
+      return [label[v], fmt.seconds(s.wall.median), `${s.wall.min.toFixed(2)}–${s.wall.max.toFixed(2)} s`, ...ratios, ...sizeCells(s)];
     }),
   };
 }

@@ -53,6 +53,8 @@ describe('generated files', () => {
 type Labels = Record<string, string>;
 const AGENT: Labels = { job: 'warden', instance: 'agent:9469' };
 const TARGET: Labels = { ...AGENT, target: 'shop' };
+/** The label of the series that carry the backup's method. */
+const LOGICAL: Labels = { method: 'single-stream' };
 
 function series(name: string, labels: Labels): string {
   return `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
@@ -90,15 +92,15 @@ function healthy(at: Scenario['at']): Record<string, string> {
     [m('last_success_timestamp_seconds')]: now,
     [m('last_attempt_timestamp_seconds')]: now,
     [m('last_run_success')]: constant(1),
-    [m('last_size_bytes')]: constant(1e9),
+    [m('last_size_bytes', LOGICAL)]: constant(1e9),
     [m('in_progress')]: constant(0),
     [m('last_verified_timestamp_seconds')]: now,
     [m('last_verify_success', { level: 'checksum' })]: constant(1),
     [m('last_verify_success', { level: 'restore' })]: constant(1),
     [m('rpo_seconds')]: constant(86_400),
     [series('mysql_backup_repository_free_bytes', AGENT)]: constant(1e12),
-    [m('duration_seconds_sum')]: constant(600),
-    [m('duration_seconds_count')]: constant(10),
+    [m('duration_seconds_sum', LOGICAL)]: constant(600),
+    [m('duration_seconds_count', LOGICAL)]: constant(10),
     [m('binlog_last_event_timestamp_seconds')]: now,
     [m('binlog_archive_lag_seconds')]: constant(5),
     [m('binlog_gap')]: constant(0),
@@ -138,12 +140,12 @@ const SCENARIOS: Scenario[] = [
       [m('last_attempt_timestamp_seconds')]: flat(0),
       [m('last_run_success')]: flat(0),
       [m('last_verified_timestamp_seconds')]: flat(0),
-      [m('last_size_bytes')]: flat(0),
+      [m('last_size_bytes', LOGICAL)]: flat(0),
       [m('rpo_seconds')]: flat(3600),
       [m('last_verify_success', { level: 'checksum' })]: null,
       [m('last_verify_success', { level: 'restore' })]: null,
-      [m('duration_seconds_sum')]: null,
-      [m('duration_seconds_count')]: null,
+      [m('duration_seconds_sum', LOGICAL)]: null,
+      [m('duration_seconds_count', LOGICAL)]: null,
     },
     fires: { WardenBackupStale: [TARGET] },
   },
@@ -196,8 +198,8 @@ const SCENARIOS: Scenario[] = [
     changes: {
       [m('in_progress')]: change(0, 1, 30, N),
       [m('last_attempt_timestamp_seconds')]: change(0, 1740, 30, N),
-      [m('duration_seconds_sum')]: null,
-      [m('duration_seconds_count')]: null,
+      [m('duration_seconds_sum', LOGICAL)]: null,
+      [m('duration_seconds_count', LOGICAL)]: null,
     },
     fires: { WardenRunStuck: [TARGET] },
   },
@@ -207,8 +209,21 @@ const SCENARIOS: Scenario[] = [
     changes: {
       [m('in_progress')]: change(0, 1, 30, N),
       [m('last_attempt_timestamp_seconds')]: change(0, 1740, 30, N),
-      [m('duration_seconds_sum')]: flat(30000),
-      [m('duration_seconds_count')]: flat(10),
+      [m('duration_seconds_sum', LOGICAL)]: flat(30000),
+      [m('duration_seconds_count', LOGICAL)]: flat(10),
+    },
+    fires: {},
+  },
+  {
+    name: 'a run in progress for 90 minutes, logical runs take 20 and physical ones 60: quiet (3× the mean over both methods)',
+    at: '2h',
+    changes: {
+      [m('in_progress')]: change(0, 1, 30, N),
+      [m('last_attempt_timestamp_seconds')]: change(0, 1740, 30, N),
+      [m('duration_seconds_sum', LOGICAL)]: flat(12000),
+      [m('duration_seconds_count', LOGICAL)]: flat(10),
+      [m('duration_seconds_sum', { method: 'physical' })]: flat(36000),
+      [m('duration_seconds_count', { method: 'physical' })]: flat(10),
     },
     fires: {},
   },

@@ -17,7 +17,7 @@ const DAY = 86_400_000;
 /** A repository with a history: retries, a failure, verifications; and a target that never ran. */
 function historyWorkspace() {
   const target = (name: string, extra: Record<string, unknown> = {}) => ({ name, host: '127.0.0.1', port: 1, user: 'root', ...extra });
-  const ws = makeWorkspace([target('shop', { rpo: '26h' }), target('never')]);
+  const ws = makeWorkspace([target('shop', { rpo: '26h' }), target('never', { method: 'physical' })]);
   const now = Date.now();
   fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 3 * DAY), verification: { level: 'restore', ok: true, restoreSeconds: 12.5 } });
   fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 2 * DAY), status: 'failed', class: 'auth' });
@@ -64,7 +64,7 @@ describe('warden serve: metrics', () => {
     expect(m.get('mysql_backup_last_success_timestamp_seconds{target="shop"}')).toBe(finished);
     expect(m.get('mysql_backup_last_attempt_timestamp_seconds{target="shop"}')).toBe(Date.parse(last.manifest.startedAt) / 1000);
     expect(m.get('mysql_backup_last_run_success{target="shop"}')).toBe(1);
-    expect(m.get('mysql_backup_last_size_bytes{target="shop"}')).toBe(4096);
+    expect(m.get('mysql_backup_last_size_bytes{target="shop",method="single-stream"}')).toBe(4096);
     expect(m.get('mysql_backup_last_raw_bytes{target="shop"}')).toBe(4096);
     expect(m.get('mysql_backup_last_rows{target="shop"}')).toBe(1234);
     expect(m.get('mysql_backup_runs_total{target="shop",result="success"}')).toBe(2);
@@ -72,9 +72,9 @@ describe('warden serve: metrics', () => {
     expect(m.get('mysql_backup_failures_total{target="shop",class="auth"}')).toBe(1);
     expect(m.get('mysql_backup_failures_total{target="shop",class="disk_full"}')).toBe(0);
     expect(m.get('mysql_backup_retries_total{target="shop",class="connection"}')).toBe(2);
-    expect(m.get('mysql_backup_duration_seconds_count{target="shop"}')).toBe(3);
-    expect(m.get('mysql_backup_duration_seconds_bucket{le="120",target="shop"}')).toBe(3);
-    expect(m.get('mysql_backup_duration_seconds_bucket{le="60",target="shop"}')).toBe(2);
+    expect(m.get('mysql_backup_duration_seconds_count{target="shop",method="single-stream"}')).toBe(3);
+    expect(m.get('mysql_backup_duration_seconds_bucket{le="120",target="shop",method="single-stream"}')).toBe(3);
+    expect(m.get('mysql_backup_duration_seconds_bucket{le="60",target="shop",method="single-stream"}')).toBe(2);
     expect(m.get('mysql_backup_last_verify_success{target="shop",level="restore"}')).toBe(1);
     expect(m.get('mysql_backup_last_verify_success{target="shop",level="parse"}')).toBe(1);
     expect(m.get('mysql_backup_last_verified_timestamp_seconds{target="shop"}')).toBe(finished);
@@ -88,6 +88,7 @@ describe('warden serve: metrics', () => {
     // A target that never ran is visible: 0 for its last success and its last run.
     expect(m.get('mysql_backup_last_success_timestamp_seconds{target="never"}')).toBe(0);
     expect(m.get('mysql_backup_last_run_success{target="never"}')).toBe(0);
+    expect(m.get('mysql_backup_last_size_bytes{target="never",method="physical"}')).toBe(0);
     expect(m.get('mysql_backup_runs_total{target="never",result="success"}')).toBe(0);
     expect(m.has('mysql_backup_rpo_seconds{target="never"}')).toBe(false);
     // Every series but the file system's free space is per target.
@@ -101,6 +102,20 @@ describe('warden serve: metrics', () => {
     const after = series(await scrape(again));
     for (const [key, value] of m) if (!key.includes('free_bytes')) expect(after.get(key), key).toBe(value);
     await again.stop();
+  });
+
+  it("labels the duration by method, and the last size with the newest success's method alone", async () => {
+    // Configured single-stream now, after a physical backup: the configured method's zero series goes.
+    const ws = makeWorkspace([{ name: 'shop', host: '127.0.0.1', port: 1, user: 'root' }]);
+    const now = Date.now();
+    fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 2 * DAY), bytes: 500, durationSeconds: 30 });
+    fakeRun(ws.repository, 'shop', { startedAt: new Date(now - DAY), method: 'physical', bytes: 2000, durationSeconds: 10 });
+    const s = await serve(ws.config);
+    const m = series(await scrape(s));
+    await s.stop();
+    expect(m.get('mysql_backup_duration_seconds_sum{target="shop",method="single-stream"}')).toBe(30);
+    expect(m.get('mysql_backup_duration_seconds_sum{target="shop",method="physical"}')).toBe(10);
+    expect([...m].filter(([k]) => k.startsWith('mysql_backup_last_size_bytes'))).toEqual([['mysql_backup_last_size_bytes{target="shop",method="physical"}', 2000]]);
   });
 
   it('exposes every metric the bundled Grafana dashboard queries', async () => {

@@ -54,6 +54,28 @@ describe('warden expire', () => {
     expect(runsOf(ws.repository, 'shop')).toContain(ids[0]);
   });
 
+  it('keeps every link an incremental names, even one that failed verification, and so its full backup', async () => {
+    const ws = makeWorkspace([fakeTarget('shop', { method: 'physical' })], { retention: { keepLast: 1 } });
+    const now = Date.now();
+    const base = fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 3 * H), method: 'physical', lsn: { fromLsn: 0, toLsn: 100, lastLsn: 100 } });
+    const middle = fakeRun(ws.repository, 'shop', {
+      startedAt: new Date(now - 2 * H),
+      method: 'physical',
+      lsn: { fromLsn: 100, toLsn: 200, lastLsn: 200 },
+      chain: { baseId: base.id, previousId: base.id, position: 1 },
+      verification: { level: 'restore', ok: false },
+    });
+    const newest = fakeRun(ws.repository, 'shop', {
+      startedAt: new Date(now - H),
+      method: 'physical',
+      lsn: { fromLsn: 200, toLsn: 300, lastLsn: 300 },
+      chain: { baseId: base.id, previousId: middle.id, position: 2 },
+    });
+    const out = await expire(ws.config, '--dry-run');
+    expect(out.targets[0].deleted).toEqual([]);
+    expect(runsOf(ws.repository, 'shop').sort()).toEqual([base.id, middle.id, newest.id].sort());
+  });
+
   it('after a clock that was ahead: keeps the runs dated in the future apart, and the new backups by the policy', async () => {
     const ws = makeWorkspace([fakeTarget('shop', { rpo: '1d' })], { retention: { keepLast: 2 } });
     const now = Date.now();

@@ -39,6 +39,7 @@ export function backup(overrides: Partial<BackupSummary> = {}): BackupSummary {
     verification: { level: 'parse', ok: true, at: hoursAgo(1.9), restoreSeconds: null, problems: [] },
     error: null,
     attempts: 1,
+    chain: null,
     ...overrides,
   };
 }

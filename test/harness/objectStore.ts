@@ -23,7 +23,8 @@ import { freePort, makeServerDir } from '../../backend/src/mysql/throwawayServer
 import type { S3Settings } from '../../backend/src/storage/s3.js';
 
 const run = promisify(execFile);
-const READY_TIMEOUT_MS = 60_000;
+// With the whole suite running beside it on two cores, the gateway has taken over a minute to answer.
+const READY_TIMEOUT_MS = 150_000;
 const ACCESS_KEY = 'WARDENTEST';
 const SECRET_KEY = 'warden-test-secret';
 
@@ -110,7 +111,7 @@ export async function startObjectStore(): Promise<ObjectStoreServer> {
     await run('ceph-mon', ['--mkfs', '-i', 'a', '--monmap', path.join(dir, 'monmap'), '-c', conf]);
     daemon('ceph-mon', ['-i', 'a']);
     // `ceph` waits for the monitor to form a quorum; the new OSD's id is 0.
-    await run('ceph', ['-c', conf, '--connect-timeout', '30', 'osd', 'create']);
+    await run('ceph', ['-c', conf, '--connect-timeout', '90', 'osd', 'create']);
     await run('ceph-osd', ['-i', '0', '--mkfs', '-c', conf]);
     daemon('ceph-osd', ['-i', '0']);
     const rgw = daemon('radosgw', ['-n', 'client.rgw']);

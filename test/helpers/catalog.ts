@@ -5,11 +5,13 @@ import path from 'node:path';
 import { type Manifest, manifestSchema, type RunStatus, type Verification } from '../../backend/src/contract/manifest.js';
 import { newBackupId } from '../../backend/src/catalog/paths.js';
 import type { RunClass } from '../../backend/src/contract/classes.js';
+import type { BackupMethod } from '../../backend/src/contract/vocabulary.js';
 
 export interface FakeRun {
   startedAt: Date | string;
   status?: RunStatus;
   class?: RunClass;
+  method?: BackupMethod;
   /** Size of the dump file (successful runs only). */
   bytes?: number;
   rows?: number;
@@ -17,6 +19,9 @@ export interface FakeRun {
   verification?: Partial<Verification> & Pick<Verification, 'level' | 'ok'>;
   /** Classes of the attempts, in order ('none' for the successful last one). */
   attempts?: RunClass[];
+  /** A physical incremental's chain and LSNs. */
+  chain?: Manifest['chain'];
+  lsn?: Manifest['lsn'];
 }
 
 /** Writes one run folder (manifest, log, dump file) and returns its id and folder. */
@@ -48,7 +53,7 @@ export function fakeRun(repository: string, target: string, run: FakeRun): { id:
     target,
     status,
     class: cls,
-    method: 'single-stream',
+    method: run.method ?? 'single-stream',
     startedAt: started.toISOString(),
     finishedAt,
     durationSeconds: finishedAt ? duration : null,
@@ -70,7 +75,8 @@ export function fakeRun(repository: string, target: string, run: FakeRun): { id:
     error: failure,
     warnings: [],
     resumedFrom: null,
-    lsn: null,
+    lsn: run.lsn ?? null,
+    chain: run.chain ?? null,
     verification: run.verification
       ? { at: finishedAt ?? started.toISOString(), problems: [], durationSeconds: 1, restoreSeconds: null, ...run.verification }
       : null,

@@ -29,6 +29,7 @@ export function toSummary(m: Manifest, live: boolean): BackupSummary {
     verification: v ? { level: v.level, ok: v.ok, at: v.at, restoreSeconds: v.restoreSeconds, problems: v.problems } : null,
     error: m.error,
     attempts: m.attempts.length,
+    chain: m.chain,
   };
 }
 

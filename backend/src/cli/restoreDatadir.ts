@@ -7,13 +7,16 @@ import { locateBackup } from './locate.js';
 import { type CommandResult, EXIT, json } from './output.js';
 import { type RestoreCommandOptions, restoreErrorResult } from './restoreOutput.js';
 
+/** A word for a POSIX shell: the operator pastes these lines, often as root. */
+const sh = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`);
+
 /** What the operator does next: the files belong to the agent's user, and no server runs on them yet. */
 export function remainingSteps(r: DatadirRestoreResult): string[] {
-  const options = r.serverOptions.length > 0 ? ` ${r.serverOptions.join(' ')}` : '';
+  const options = r.serverOptions.length > 0 ? ` ${r.serverOptions.map(sh).join(' ')}` : '';
   return [
-    `chown -R mysql:mysql ${r.datadir}   # the user the server runs as`,
+    `chown -R mysql:mysql ${sh(r.datadir)}   # the user the server runs as`,
     `put the backup's InnoDB options in the server's configuration:${options || ' (none)'}`,
-    `start the server on it: mariadbd --datadir=${r.datadir}${options}   (or set datadir in its configuration and start the service)`,
+    `start the server on it: mariadbd ${sh(`--datadir=${r.datadir}`)}${options}   (or set datadir in its configuration and start the service)`,
     ...(r.binlog?.file ? [`the backup ends at binlog ${r.binlog.file}:${r.binlog.position}${r.binlog.gtid ? ` (GTID ${r.binlog.gtid})` : ''}: a replica or a replay of the archive goes on from there`] : []),
   ];
 }

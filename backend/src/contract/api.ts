@@ -35,6 +35,7 @@ export const backupSummarySchema = z.strictObject({
     rows: true,
     compression: true,
     error: true,
+    chain: true,
   }).shape,
   tables: z.number().int(),
   /** the endpoint the backup came from (a replica after fail-over) */

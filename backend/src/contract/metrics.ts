@@ -6,7 +6,7 @@ export type MetricType = 'gauge' | 'counter' | 'histogram';
 export interface MetricSpec {
   name: string;
   type: MetricType;
-  /** Label names; `target` is on every per-target series. */
+  /** Label names; `target` is on every per-target series, `method` where methods differ by orders of magnitude. */
   labels: readonly string[];
   help: string;
 }
@@ -19,7 +19,7 @@ export const METRICS = {
   lastSuccess: spec('last_success_timestamp_seconds', 'gauge', T, 'When the newest successful backup finished (Unix time); 0 when the target never succeeded.'),
   lastAttempt: spec('last_attempt_timestamp_seconds', 'gauge', T, 'When the newest backup run started (Unix time); 0 when it never ran.'),
   lastRunSuccess: spec('last_run_success', 'gauge', T, '1 when the newest finished backup run succeeded, else 0 (also 0 when it never ran).'),
-  lastSize: spec('last_size_bytes', 'gauge', T, 'Stored (compressed) size of the newest successful backup; 0 when none.'),
+  lastSize: spec('last_size_bytes', 'gauge', [...T, 'method'], 'Stored (compressed) size of the newest successful backup, labelled with its method; 0 (the configured method) when none.'),
   lastRaw: spec('last_raw_bytes', 'gauge', T, 'Uncompressed SQL size of the newest successful backup; 0 when none.'),
   lastRows: spec('last_rows', 'gauge', T, 'Rows in the newest successful backup; 0 when none.'),
   inProgress: spec('in_progress', 'gauge', T, '1 while a backup of the target runs.'),
@@ -40,5 +40,5 @@ export const METRICS = {
   runs: spec('runs_total', 'counter', [...T, 'result'], 'Finished backup runs by result (rebuilt from the catalog at start).'),
   failures: spec('failures_total', 'counter', [...T, 'class'], 'Backup runs that did not succeed, by failure class.'),
   retries: spec('retries_total', 'counter', [...T, 'class'], 'Retried attempts, by the failure class that caused the retry.'),
-  duration: spec('duration_seconds', 'histogram', T, 'Wall time of finished backup runs.'),
+  duration: spec('duration_seconds', 'histogram', [...T, 'method'], 'Wall time of finished backup runs, by method.'),
 } as const satisfies Record<string, MetricSpec>;

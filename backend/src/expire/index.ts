@@ -3,9 +3,9 @@
 import { isFutureDated } from '../catalog/clock.js';
 import { lookupIn, resolveChain } from '../catalog/chain.js';
 import { isTargetLocked } from '../catalog/lock.js';
-import type { RunStatus } from '../contract/manifest.js';
+import type { Manifest, RunStatus } from '../contract/manifest.js';
 import { backupDir, targetDir } from '../catalog/paths.js';
-import { listBackups } from '../catalog/store.js';
+import { type CatalogEntry, listBackups } from '../catalog/store.js';
 import { storageOf } from '../storage/index.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { RetentionConfig, TargetConfig } from '../config/schema.js';
@@ -73,7 +73,6 @@ export async function expireTarget(config: LoadedConfig, target: TargetConfig, o
   const { entries, unreadable } = await listBackups(repository, target.name);
   // Only when a run says `running`: the observation of a lock that looks abandoned takes seconds.
   const locked = entries.some((e) => e.manifest.status === 'running') && (await isTargetLocked(targetDir(repository, target.name), { observe: true }));
-  const lookup = lookupIn(entries);
   const candidates: Candidate[] = await Promise.all(
     entries.map(async (entry) => {
       const m = entry.manifest;
@@ -83,8 +82,9 @@ export async function expireTarget(config: LoadedConfig, target: TargetConfig, o
         startedAt: new Date(m.startedAt),
         verifiedOk: m.verification?.ok === true,
         live: (m.status === 'running' && locked) || (opts.inUse?.has(m.id) ?? false),
-        // The links found, even of a broken chain: deleting them would not mend it.
-        needs: m.chain ? (await resolveChain(entry, lookup)).links.slice(0, -1).map((l) => l.manifest.id) : [],
+        // Every run the chain names, good or not: a link that failed verification may be
+        // verified again or mended, and its base must not go before it.
+        needs: linksNamedBy(entry, entries),
       };
     }),
   );
@@ -131,4 +131,15 @@ export async function expireTarget(config: LoadedConfig, target: TargetConfig, o
 export async function pruneForSpace(config: LoadedConfig, target: TargetConfig, log: Logger): Promise<ExpireResult> {
   if (!policyFor(config, target)) log.warn({ target: target.name }, 'disk full but no retention policy is set: nothing is pruned');
   return expireTarget(config, target, { log });
+}
+
+/** The runs an incremental's chain names, back to its full backup, whatever their state: followed by `previousId`. */
+function linksNamedBy(entry: CatalogEntry, entries: CatalogEntry[]): string[] {
+  const byId = new Map(entries.map((e) => [e.manifest.id, e.manifest]));
+  const ids: string[] = [];
+  // Ids sort by start time and a link is older than the run built on it: the walk ends.
+  for (let m: Manifest | undefined = entry.manifest; m?.chain && m.chain.previousId < m.id; m = byId.get(m.chain.previousId)) {
+    ids.push(m.chain.previousId);
+  }
+  return ids;
 }

@@ -112,6 +112,28 @@ export async function backupOptions(datadir: string): Promise<string[]> {
   return text
     .split('\n')
     .map((l) => /^\s*([a-z_]+)\s*=\s*(.*?)\s*$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
+    .filter((m): m is RegExpExecArray => m !== null && isLayoutOption(m[1]!, m[2]!))
     .map((m) => `--${m[1]}=${m[2]}`);
+}
+
+/**
+ * backup-my.cnf comes with the backup, so whoever can write a backup writes it: only the options
+ * that describe the InnoDB files' layout go to a server, with plain values (no path out of the
+ * datadir). Anything else (init_file, plugin_load_add, log_error, datadir, …) would let a backup
+ * run code or write files where the server starts.
+ */
+const LAYOUT_OPTIONS = new Set([
+  'innodb_checksum_algorithm',
+  'innodb_compression_level',
+  'innodb_data_file_path',
+  'innodb_log_file_size',
+  'innodb_log_files_in_group',
+  'innodb_page_size',
+  'innodb_undo_directory',
+  'innodb_undo_tablespaces',
+]);
+
+function isLayoutOption(key: string, value: string): boolean {
+  if (key === 'innodb_undo_directory') return value === '.' || value === './';
+  return LAYOUT_OPTIONS.has(key) && /^[A-Za-z0-9_.:]+$/.test(value) && !value.includes('..');
 }

@@ -5,6 +5,7 @@ import client from 'prom-client';
 import type { BinlogInfo } from '../contract/api.js';
 import type { Manifest, RunStatus } from '../contract/manifest.js';
 import { FAILURE_CLASSES } from '../contract/classes.js';
+import { BACKUP_METHODS } from '../contract/vocabulary.js';
 import { METRICS, type MetricSpec } from '../contract/metrics.js';
 import { storageOf } from '../storage/index.js';
 import { type TargetConfig, VERIFY_LEVELS } from '../config/schema.js';
@@ -92,9 +93,10 @@ export class Metrics {
     binlogGauge(METRICS.binlogLag, (b) => b.lagSeconds);
     binlogGauge(METRICS.binlogGap, (b) => (b.gap ? 1 : 0));
     binlogGauge(METRICS.recoverableTo, (b) => seconds(b.recoverableTo));
-    for (const { name: target, rpo } of targets) {
+    for (const { name: target, rpo, method } of targets) {
       if (rpo !== undefined) this.rpo.set({ target }, rpo);
-      for (const g of [this.lastSuccess, this.lastAttempt, this.lastRunSuccess, this.lastSize, this.lastRaw, this.lastRows, this.inProgress, this.progressBytes, this.lastVerified, this.artifacts, this.usedBytes]) {
+      this.lastSize.set({ target, method }, 0);
+      for (const g of [this.lastSuccess, this.lastAttempt, this.lastRunSuccess, this.lastRaw, this.lastRows, this.inProgress, this.progressBytes, this.lastVerified, this.artifacts, this.usedBytes]) {
         g.set({ target }, 0);
       }
       // Counters start at 0 so that increase() sees the first failure of each class.
@@ -146,7 +148,7 @@ export class Metrics {
     for (const previous of m.attempts.slice(0, -1)) {
       if (previous.class !== 'none') this.retries.inc({ target, class: previous.class });
     }
-    if (m.durationSeconds !== null) this.duration.observe({ target }, m.durationSeconds);
+    if (m.durationSeconds !== null) this.duration.observe({ target, method: m.method }, m.durationSeconds);
   }
 
   /** Sets the gauges that describe a target's catalog. */
@@ -156,7 +158,10 @@ export class Metrics {
     this.lastSuccess.set({ target }, seconds(ok?.finishedAt));
     this.lastAttempt.set({ target }, seconds(h.runs[0]?.startedAt));
     this.lastRunSuccess.set({ target }, h.lastRun?.status === 'success' ? 1 : 0);
-    this.lastSize.set({ target }, ok?.bytes ?? 0);
+    // One series per target: the newest success's method (the configured one before any).
+    const method = ok?.method ?? this.targets.find((t) => t.name === target)!.method;
+    for (const other of BACKUP_METHODS) if (other !== method) this.lastSize.remove({ target, method: other });
+    this.lastSize.set({ target, method }, ok?.bytes ?? 0);
     this.lastRaw.set({ target }, ok?.rawBytes ?? 0);
     this.lastRows.set({ target }, ok?.rows ?? 0);
     this.lastVerified.set({ target }, (lastVerifiedAt(h)?.getTime() ?? 0) / 1000);

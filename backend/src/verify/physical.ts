@@ -94,7 +94,8 @@ async function restorePhysical(baseDir: string, datadir: string, earlier: Catalo
     const failed = await prepareChain(datadir, earlier.length > 0 ? [...unpacked.incrementals, own] : [], signal);
     if (failed) return { problems: [problem('restore', failed)], notes, restoreSeconds: null };
     // The backup's own accounts do not matter to a count: nobody but the agent reaches this server.
-    server = await startThrowawayServer({ baseDir, serverArgs: [...(await backupOptions(datadir)), '--skip-grant-tables'] });
+    // Without grant tables anyone who reaches it reads the backup: only its socket, in a 0700 folder.
+    server = await startThrowawayServer({ baseDir, serverArgs: [...(await backupOptions(datadir)), '--skip-grant-tables', '--skip-networking'] });
     const restoreSeconds = (performance.now() - started) / 1000;
     const login: ServerLogin = { endpoint: { socket: server.socket }, user: server.user, password: undefined, connectTimeoutSeconds: 10 };
     conn = await openConnection(login);

@@ -161,11 +161,11 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     uid: 'warden-run-stuck',
     title: 'WardenRunStuck',
-    // 3× the mean duration of finished runs, at least an hour; the histogram has no series before
-    // the first finished run, then the hour alone applies.
+    // 3× the mean duration of finished runs of every method, at least an hour; the histogram has no
+    // series before the first finished run, then the hour alone applies.
     expr:
       `(time() - ${METRICS.lastAttempt.name}` +
-      ` > (clamp_min(3 * ${METRICS.duration.name}_sum / clamp_min(${METRICS.duration.name}_count, 1), 3600)` +
+      ` > (clamp_min(3 * sum without (method) (${METRICS.duration.name}_sum) / clamp_min(sum without (method) (${METRICS.duration.name}_count), 1), 3600)` +
       ` or ${METRICS.inProgress.name} * 0 + 3600))` +
       ` and ${METRICS.inProgress.name} == 1`,
     for: '5m',

@@ -14,6 +14,12 @@ describe('BackupFacts', () => {
     expect(screen.getByRole('table', { name: 'Files' })).toHaveTextContent('dump.sql.zst');
   });
 
+  it('says the method, and the full backup a physical incremental continues', () => {
+    const chain = { baseId: '20250301T000000Z-shop', previousId: '20250301T000000Z-shop', position: 1 };
+    render(<BackupFacts manifest={manifest({ method: 'physical', compression: 'zstd', chain })} />);
+    expect(screen.getByText('physical, incremental of 20250301T000000Z-shop, zstd')).toBeInTheDocument();
+  });
+
   it('says when no binlog position was recorded', () => {
     render(<BackupFacts manifest={manifest({ binlog: null })} />);
     expect(screen.getByText('not recorded (binary log off)')).toBeInTheDocument();

@@ -4,6 +4,7 @@ import { Text, useStyles2 } from '@grafana/ui';
 import type { ReactNode } from 'react';
 import type { Manifest } from '../../../backend/src/contract/index.js';
 import { formatBytes, formatCount, formatDuration, formatTime } from '../../shared/utils/format';
+import { describeMethod } from './method';
 
 /** The manifest's facts: when, how, from which server with which tool, where in the binlog, checksums. */
 export function BackupFacts({ manifest: m }: { manifest: Manifest }) {
@@ -13,7 +14,7 @@ export function BackupFacts({ manifest: m }: { manifest: Manifest }) {
     ['Databases', m.databases.join(', ') || '–'],
     ['Started', formatTime(m.startedAt)],
     ['Duration', formatDuration(m.durationSeconds)],
-    ['Method', `${m.method}, ${m.compression}`],
+    ['Method', `${describeMethod(m)}, ${m.compression}`],
     ['Size', `${formatBytes(m.bytes)} stored, ${formatBytes(m.rawBytes)} raw`],
     ['Rows', `${formatCount(m.rows)} in ${m.tables.length} tables`],
     ['Server', [m.server.endpoint, m.server.version].filter(Boolean).join(' · ')],

@@ -5,10 +5,15 @@ import { renderAt } from '../../test/render';
 import { BackupsTable } from './BackupsTable';
 
 describe('BackupsTable', () => {
-  it('lists backups with sizes, status, verification and class, linking to details', () => {
+  it('lists backups with method, sizes, status, verification and class, linking to details', () => {
     const failed = backup({ id: 'b2', status: 'failed', class: 'disk_full', verification: null, error: failure({ class: 'disk_full' }) });
-    renderAt(<BackupsTable slot={3} backups={[backup(), failed]} />);
-    const [ok, bad] = screen.getAllByRole('row').slice(1).map((r) => within(r));
+    const full = backup({ id: 'b3', method: 'physical' });
+    const incremental = backup({ id: 'b4', method: 'physical', chain: { baseId: 'b3', previousId: 'b3', position: 1 } });
+    renderAt(<BackupsTable slot={3} backups={[backup(), failed, full, incremental]} />);
+    const [ok, bad, physical, chained] = screen.getAllByRole('row').slice(1).map((r) => within(r));
+    expect(ok!.getByText('single-stream')).toBeInTheDocument();
+    expect(physical!.getByText('physical')).toBeInTheDocument();
+    expect(chained!.getByText('physical, incremental of b3')).toBeInTheDocument();
     expect(ok!.getByText('3.0 MiB')).toBeInTheDocument();
     expect(ok!.getByText('/ 20.0 MiB')).toBeInTheDocument();
     expect(ok!.getByText('42 s')).toBeInTheDocument();

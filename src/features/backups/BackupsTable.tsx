@@ -3,13 +3,14 @@ import type { BackupSummary } from '../../../backend/src/contract/index.js';
 import { backupUrl } from '../../constants';
 import { formatBytes, formatCount, formatDuration, formatTime } from '../../shared/utils/format';
 import { ClassBadge, RunStatusBadge, VerificationBadge } from '../../shared/components/Badges';
+import { describeMethod } from './method';
 
 interface Props {
   slot: number;
   backups: BackupSummary[];
 }
 
-/** The inventory: every run with its sizes, duration, status, verification and class. */
+/** The inventory: every run with its method, sizes, duration, status, verification and class. */
 export function BackupsTable({ slot, backups }: Props) {
   const columns: Array<Column<BackupSummary>> = [
     {
@@ -22,7 +23,7 @@ export function BackupsTable({ slot, backups }: Props) {
       ),
     },
     { id: 'target', header: 'Target' },
-    { id: 'method', header: 'Method' },
+    { id: 'method', header: 'Method', cell: ({ row: { original: b } }) => describeMethod(b) },
     {
       id: 'bytes',
       header: 'Size (stored / raw)',

@@ -78,7 +78,9 @@ async function waitForHttp(url: string, child: ChildProcess, log: string): Promi
     if (await fetch(url).then((r) => r.ok, () => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`radosgw did not answer on ${url}:\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-2000) : '(no log)'}`);
+  const tail = (file: string) => `${path.basename(file)}:\n${fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-1500) : '(none)'}`;
+  const dir = path.dirname(log);
+  throw new Error(`radosgw did not answer on ${url}:\n${[log, path.join(dir, 'ceph-osd.out'), path.join(dir, 'ceph-mon.out')].map(tail).join('\n')}`);
 }
 
 export async function startObjectStore(): Promise<ObjectStoreServer> {
@@ -162,9 +164,16 @@ export async function startObjectStore(): Promise<ObjectStoreServer> {
 export function useObjectStore(): () => ObjectStoreServer {
   let server: ObjectStoreServer | undefined;
   beforeAll(async () => {
-    server = await startObjectStore();
+    // With the whole suite beside it the one-node cluster has, rarely, never brought its gateway
+    // up (seen twice in CI, never alone; the error carries the daemons' logs): a second start from
+    // nothing has come up each time.
+    server = await startObjectStore().catch((first: Error) =>
+      startObjectStore().catch((second: Error) => {
+        throw new Error(`${first.message}\n--- and again:\n${second.message}`);
+      }),
+    );
     Object.assign(process.env, server.env);
-  }, READY_TIMEOUT_MS * 2);
+  }, READY_TIMEOUT_MS * 2 + 60_000);
   afterAll(async () => {
     await server?.cleanup();
   });

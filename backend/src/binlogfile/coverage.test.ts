@@ -74,7 +74,7 @@ describe('replayBases', () => {
   const manifest = (startedMinute: number, patch: Partial<Manifest> = {}) =>
     ({ status: 'success', startedAt: iso(startedMinute), server: { endpoint: 'db:3306', version: null, flavor: null }, binlog: { file: name(2), position: 4, gtid: null }, ...patch }) as Manifest;
 
-  it('keeps good backups of the target’s own server with a binlog position, newest first', () => {
+  it('keeps good logical backups of the target’s own server with a binlog position, newest first', () => {
     const bases = replayBases(
       [
         manifest(10),
@@ -83,6 +83,8 @@ describe('replayBases', () => {
         manifest(45, { verification: { level: 'restore', ok: false, at: iso(46), problems: [], durationSeconds: 1, restoreSeconds: null } }),
         manifest(50, { binlog: { file: null, position: null, gtid: '0-1-5' } }),
         manifest(60, { server: { endpoint: 'replica:3306', version: null, flavor: null } }),
+        // A physical backup is not loaded into a server: nothing can be replayed onto it.
+        manifest(70, { method: 'physical' }),
       ],
       'db:3306',
     );

@@ -11,13 +11,25 @@ export interface ReplayBase {
 }
 
 /**
- * Good backups of `endpoint` (not failed a verification) with binlog coordinates, newest first. A
- * backup taken from a replica after fail-over is left out: its coordinates name the replica's files.
+ * A backup a replay can start from: a good logical one (not failed a verification; a physical
+ * backup is not loaded into a server) of `endpoint` with binlog coordinates. One taken from a
+ * replica after fail-over is left out: its coordinates name the replica's files.
  */
+export function isReplayBase(m: Manifest, endpoint: string): m is Manifest & { binlog: { file: string; position: number } } {
+  return (
+    m.method !== 'physical' &&
+    m.status === 'success' &&
+    m.verification?.ok !== false &&
+    m.server.endpoint === endpoint &&
+    m.binlog?.file != null &&
+    m.binlog.position != null
+  );
+}
+
+/** The backups a replay can start from (isReplayBase), newest first. */
 export function replayBases(manifests: Manifest[], endpoint: string): ReplayBase[] {
-  const good = (m: Manifest) => m.status === 'success' && m.verification?.ok !== false && m.server.endpoint === endpoint && m.binlog?.position != null;
   return manifests
-    .flatMap((m) => (good(m) && m.binlog?.file ? [{ startedAt: Date.parse(m.startedAt), file: m.binlog.file }] : []))
+    .flatMap((m) => (isReplayBase(m, endpoint) ? [{ startedAt: Date.parse(m.startedAt), file: m.binlog.file }] : []))
     .sort((a, b) => b.startedAt - a.startedAt);
 }
 

@@ -2,6 +2,7 @@
 // archive to replay after it, from the backup's coordinates to the point. Nothing is loaded here;
 // `warden restore --dry-run` prints this plan.
 import { type ArchiveIndex, compareFileNames, nextFileName, readArchiveIndex } from '../binlogfile/archive.js';
+import { isReplayBase } from '../binlogfile/coverage.js';
 import { BinlogFormatError, BinlogReader, type Transaction } from '../binlogfile/events.js';
 import { fileEndsBefore, includes, isLast, PointError, type RecoveryPoint } from '../binlogfile/point.js';
 import { type ChainFile, chainName, formatProblem, openBinlog, readFailure } from '../binlogfile/read.js';
@@ -81,14 +82,6 @@ function chainOf(index: ArchiveIndex): ChainFile[] {
   if (index.current && !index.files.some((f) => f.name === index.current!.name)) chain.push({ kind: 'current', file: index.current });
   return chain;
 }
-
-/**
- * A backup a replay can start from: a logical one (a physical backup is not loaded into a server);
- * one taken from a replica after fail-over names the replica's files.
- */
-const isGood = (m: Manifest, primary: string) =>
-  m.method !== 'physical' &&
-  m.status === 'success' && m.verification?.ok !== false && m.server.endpoint === primary && m.binlog?.file != null && m.binlog.position != null;
 
 /** Whether coordinates (file, position) come at or before (file, position). */
 const atOrBefore = (a: { file: string; position: number }, b: { file: string; position: number }) => {
@@ -177,7 +170,7 @@ export async function planPointInTime(r: PlanRequest): Promise<PointInTimePlan> 
   const stopAt = { file: chainName(stopFile), position: stop.position };
 
   const { entries } = await listBackups(r.repository, r.target);
-  const candidates = entries.filter((e) => isGood(e.manifest, r.primary) && r.hasDatabase(e.manifest) && (r.backupId === undefined || e.manifest.id === r.backupId));
+  const candidates = entries.filter((e) => isReplayBase(e.manifest, r.primary) && r.hasDatabase(e.manifest) && (r.backupId === undefined || e.manifest.id === r.backupId));
   if (r.backupId !== undefined && candidates.length === 0) {
     throw new PointError(`backup ${r.backupId} of ${r.target} cannot start a point-in-time restore`, 'It must be a successful full backup of the target’s own server, with binlog coordinates and the database asked for.');
   }

@@ -9,6 +9,7 @@
 //             themselves say (binlogRows.ts)
 import { randomBytes, randomInt } from 'node:crypto';
 import { type ArchiveIndex, ArchiveIndexError, nextFileName, readArchiveIndex } from '../binlogfile/archive.js';
+import { isReplayBase } from '../binlogfile/coverage.js';
 import { BinlogFormatError, BinlogReader } from '../binlogfile/events.js';
 import { parseTimePoint } from '../binlogfile/point.js';
 import { openBinlog } from '../binlogfile/read.js';
@@ -78,8 +79,6 @@ async function checkFiles(config: LoadedConfig, index: ArchiveIndex, problems: V
   }
   return rawBytes;
 }
-
-const goodBase = (m: Manifest, primary: string) => m.status === 'success' && m.verification?.ok !== false && m.server.endpoint === primary && m.binlog?.file != null && m.binlog.position != null;
 
 /** The archive from the newest good full backup's coordinates on: present, in sequence, no gap. */
 function checkChain(index: ArchiveIndex, base: { id: string; file: string } | null, problems: VerifyProblem[]): void {
@@ -163,7 +162,7 @@ export async function verifyBinlogChain(o: BinlogChainOptions): Promise<BinlogCh
   if (index.files.length === 0 && !index.current) problems.push(problem('missing-file', `the binlog archive of ${o.target.name} is empty`));
   result.rawBytes = await checkFiles(o.config, index, problems, o.signal);
   const primary = describeEndpoint(endpointOf(o.target));
-  const base = (await listBackups(o.config.repositoryPath, o.target.name)).entries.map((e) => e.manifest).find((m) => goodBase(m, primary)) ?? null;
+  const base = (await listBackups(o.config.repositoryPath, o.target.name)).entries.map((e) => e.manifest).find((m) => isReplayBase(m, primary)) ?? null;
   if (!base) problems.push(problem('gap', `${o.target.name} has no good full backup with binlog coordinates: no point-in-time restore can start`));
   else result.from = { id: base.id, file: base.binlog!.file!, position: base.binlog!.position! };
   checkChain(index, result.from, problems);

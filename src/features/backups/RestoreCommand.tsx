@@ -1,6 +1,5 @@
-import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, ClipboardButton, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Stack, Text } from '@grafana/ui';
+import { CommandLine } from '../../shared/components/CommandLine';
 import { CONFIG_PLACEHOLDER, DATABASE_PLACEHOLDER } from '../../shared/utils/shell';
 import { restoreCommandLine } from './shell';
 
@@ -17,21 +16,13 @@ const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 
 /** The CLI command that restores this backup, one per database, ready to copy. */
 export function RestoreCommand({ id, target, databases, configFile }: Props) {
-  const styles = useStyles2(getStyles);
   const commands = (databases.length ? databases : [null]).map((database) => restoreCommandLine({ id, target, database, configFile }));
   const placeholders = [configFile === null && CONFIG_PLACEHOLDER, databases.length === 0 && DATABASE_PLACEHOLDER].filter(Boolean);
   const odd = databases.filter((db) => INVISIBLE.test(db));
   return (
     <Stack direction="column" gap={1}>
       {commands.map((command, i) => (
-        <Stack key={i} direction="row" gap={1} alignItems="center">
-          <code className={styles.command} data-testid="restore-command">
-            {command}
-          </code>
-          <ClipboardButton size="sm" icon="copy" variant="secondary" getText={() => command} aria-label={`Copy: ${command}`}>
-            Copy
-          </ClipboardButton>
-        </Stack>
+        <CommandLine key={i} command={command} testId="restore-command" />
       ))}
       {placeholders.length > 0 && (
         <Text color="secondary" variant="bodySmall">
@@ -48,14 +39,3 @@ export function RestoreCommand({ id, target, databases, configFile }: Props) {
     </Stack>
   );
 }
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  command: css({
-    padding: theme.spacing(0.5, 1),
-    background: theme.colors.background.secondary,
-    borderRadius: theme.shape.radius.default,
-    wordBreak: 'break-all',
-    // A newline inside a quoted name is shown where the shell will see it.
-    whiteSpace: 'pre-wrap',
-  }),
-});

@@ -1,9 +1,9 @@
-import { css } from '@emotion/css';
-import { dateTimeFormat, dateTimeParse, type GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, ClipboardButton, ConfirmModal, Field, Input, RadioButtonGroup, Stack, Text, useStyles2 } from '@grafana/ui';
+import { dateTimeFormat, dateTimeParse } from '@grafana/data';
+import { Alert, Button, ConfirmModal, Field, Input, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import { useState } from 'react';
 import type { AgentClient } from '../../shared/api/client';
 import type { RestoreToPointAnswer, TargetInfo } from '../../../backend/src/contract/index.js';
+import { CommandLine } from '../../shared/components/CommandLine';
 import { InlineError } from '../../shared/components/ErrorAlert';
 import { useAction } from '../../shared/hooks/useAction';
 import { useAsync } from '../../shared/hooks/useAsync';
@@ -35,7 +35,6 @@ interface Props {
  * Admins can also send it to the agent: a dry run that shows the plan, then, once confirmed, the run.
  */
 export function RestoreToTimeForm({ client, target }: Props) {
-  const styles = useStyles2(getStyles);
   const recoverableTo = target.binlog?.recoverableTo ?? null;
   const [kind, setKind] = useState<ChosenPoint['kind']>('time');
   const [time, setTime] = useState(() => defaultTime(recoverableTo));
@@ -101,14 +100,7 @@ export function RestoreToTimeForm({ client, target }: Props) {
             The archive holds the binary logs up to {dateTimeFormat(recoverableTo!, { timeZone: userTimeZone(), format: FORMAT })}.
           </Alert>
         )}
-        <Stack direction="row" gap={1} alignItems="center">
-          <code className={styles.command} data-testid="pitr-command">
-            {command}
-          </code>
-          <ClipboardButton size="sm" icon="copy" variant="secondary" getText={() => command} aria-label={`Copy: ${command}`}>
-            Copy
-          </ClipboardButton>
-        </Stack>
+        <CommandLine command={command} testId="pitr-command" />
         {isOrgAdmin() && (
           <Stack direction="column" gap={1}>
             <Stack direction="row" gap={1}>
@@ -149,13 +141,3 @@ function PlanView({ answer }: { answer: RestoreToPointAnswer }) {
     </div>
   );
 }
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  command: css({
-    padding: theme.spacing(0.5, 1),
-    background: theme.colors.background.secondary,
-    borderRadius: theme.shape.radius.default,
-    wordBreak: 'break-all',
-    whiteSpace: 'pre-wrap',
-  }),
-});

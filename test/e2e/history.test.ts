@@ -10,7 +10,7 @@ import { freePort, useMariaDB } from '../harness/mariadb.js';
 import { waitFor } from '../helpers/proc.js';
 import { request, serve, TOKEN, type Served } from '../helpers/serve.js';
 import { makeWorkspace, ROOT, targetFor } from '../helpers/warden.js';
-import { assertBuilt, DIST, ICONS, launchChromium, openPage, PLUGIN_ID } from './browser.js';
+import { assertBuilt, DIST, documentScreenshot, ICONS, launchChromium, openPage, PLUGIN_ID } from './browser.js';
 import { buildHost, HOST_DIST } from './buildHost.js';
 import { startGrafanaStub, type GrafanaStub } from './grafanaStub.js';
 
@@ -151,7 +151,7 @@ describe("a target's last runs on the overview of the built plugin", () => {
     await expect.poll(async () => (await rows.count()) && (await statusesOf(rows)).at(-1), { timeout: 90_000 }).toBe('success');
     const box = (await localAgent().boundingBox())!;
     const margin = 16;
-    await page.screenshot({
+    await documentScreenshot(page, {
       path: SCREENSHOT,
       clip: { x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin },
     });

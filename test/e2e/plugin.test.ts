@@ -3,7 +3,7 @@
 // MariaDB. Screenshots of every page go to docs/screenshots/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRuleGroup, DATASOURCE_UID, RULE_FOLDER } from '../../src/features/alerting/grafanaRules.js';
 import { contactPoints, isWardenRoute, TEMPLATE, type PolicyRoute } from '../../src/features/alerting/notifications.js';
@@ -14,16 +14,11 @@ import { useMariaDB } from '../harness/mariadb.js';
 import { lockTable } from '../helpers/faults.js';
 import { request, serve, TOKEN, type Served } from '../helpers/serve.js';
 import { makeWorkspace, ROOT, targetFor } from '../helpers/warden.js';
+import { assertBuilt, DIST, documentScreenshot, ICONS, launchChromium, openPage, PLUGIN_ID } from './browser.js';
 import { buildHost, HOST_DIST } from './buildHost.js';
 import { SEEDED_ROUTE, startGrafanaStub, type GrafanaStub, type RecordedRequest } from './grafanaStub.js';
 
-const PLUGIN_ID = 'warden-mysqlbackup-app';
-const DIST = path.join(ROOT, 'dist');
 const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
-const ICONS = path.join(ROOT, 'node_modules', '@grafana', 'ui', 'dist', 'public', 'img', 'icons');
-// Debian's chromium; CHROMIUM_PATH points elsewhere. Nothing is ever downloaded.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PASSWORD = 'e2e-Backup-pw-3c1d';
 const CONTACTS = {
   emails: 'oncall@example.com; dba@example.com',
@@ -41,7 +36,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(DIST, 'module.js'))) throw new Error('dist/module.js is missing: run `npm run build:plugin` first');
+  assertBuilt();
   const [, server] = await Promise.all([buildHost(), getServer()]);
   await loadSampleShop(server, 'shop');
   await server.createUser('backup', PASSWORD, ['SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES, RELOAD, PROCESS, BINLOG MONITOR ON *.*']);
@@ -52,7 +47,7 @@ beforeAll(async () => {
   ]);
   agent = await serve(ws.config, { WARDEN_API_TOKEN: TOKEN, SHOP_PW: PASSWORD, BROKEN_PW: 'not-the-password' });
   grafana = await startGrafanaStub({ pluginId: PLUGIN_ID, distDir: DIST, hostDir: HOST_DIST, iconsDir: ICONS });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (err) => pageErrors.push(err.message));
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -63,14 +58,9 @@ afterAll(async () => {
   await grafana?.close();
 });
 
-async function open(pathname: string): Promise<void> {
-  await page.goto(grafana.url + pathname);
-  await page.locator('#root > *').first().waitFor();
-  const hostError = page.locator('#host-error');
-  if (await hostError.count()) throw new Error(`the host could not load the plugin:\n${await hostError.textContent()}`);
-}
+const open = (pathname: string) => openPage(page, grafana.url + pathname);
 
-const screenshot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const screenshot = (name: string) => documentScreenshot(page, { path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 /** The table row of a target or backup whose cells include exactly `text`. */
 const rowOf = (text: string): Locator => page.getByRole('row').filter({ has: page.getByText(text, { exact: true }) });

@@ -12,7 +12,7 @@ import { useMariaDB } from '../harness/mariadb.js';
 import { waitFor } from '../helpers/proc.js';
 import { openEvents, request, serve, TOKEN, type Served } from '../helpers/serve.js';
 import { makeWorkspace, ROOT, targetFor } from '../helpers/warden.js';
-import { assertBuilt, DIST, ICONS, launchChromium, openPage, PLUGIN_ID } from './browser.js';
+import { assertBuilt, DIST, documentScreenshot, ICONS, launchChromium, openPage, PLUGIN_ID } from './browser.js';
 import { buildHost, HOST_DIST } from './buildHost.js';
 import { startGrafanaStub, type GrafanaStub } from './grafanaStub.js';
 
@@ -126,7 +126,7 @@ describe('point-in-time recovery in the plugin', () => {
     await form().getByRole('button', { name: 'Restore…' }).click();
     await page.getByRole('dialog').waitFor();
     expect(await page.getByRole('dialog').textContent()).toContain('into the new database shop_at_point');
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await documentScreenshot(page, { path: SCREENSHOT, fullPage: true });
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     // Nothing ran: the database does not exist.
     expect(await getServer().query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop_at_point'")).toEqual([]);

@@ -5,6 +5,7 @@ import { setLogLevel } from '../util/log.js';
 import { backup } from '../backup/index.js';
 import { verifyBackup } from '../verify/index.js';
 import { restoreToPoint, targetRequest } from '../restore/pointInTime.js';
+import type { Failure } from '../contract/index.js';
 import type { FromWorker, Job, ToWorker } from './jobs.js';
 
 const job = workerData as Job;
@@ -30,7 +31,7 @@ async function run(): Promise<unknown> {
   const { signal } = controller;
   if (job.kind === 'verify') return verifyBackup({ dir: job.dir, level: job.level, config: job.config, signal });
   // Never over an existing database (no force): the API offers restores into new ones only.
-  if (job.kind === 'restore') return restoreToPoint({ ...targetRequest(job.config, job.target), ...job.restore, force: false, dryRun: false, signal });
+  if (job.kind === 'restore' || job.kind === 'plan') return restoreToPoint({ ...targetRequest(job.config, job.target), ...job.restore, force: false, dryRun: job.kind === 'plan', signal });
   const { config, target } = job;
   return backup({
     config,
@@ -45,5 +46,8 @@ async function run(): Promise<unknown> {
 
 run().then(
   (result) => post({ type: 'done', result }),
-  (err: unknown) => post({ type: 'error', name: (err as Error)?.name ?? 'Error', message: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack }),
+  (err: unknown) => {
+    const { name = 'Error', message = String(err), stack, hint, failure } = (err ?? {}) as Error & { hint?: string; failure?: Failure };
+    post({ type: 'error', name, message, stack, hint, failure });
+  },
 );

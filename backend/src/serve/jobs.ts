@@ -1,5 +1,6 @@
-// Backups, verifications and point-in-time restores of `warden serve` run in worker threads: their stream work (parsing,
-// hashing every byte of SQL) would otherwise hold the event loop that answers the API and scrapes.
+// Backups, verifications and point-in-time restores (and their plans) of `warden serve` run in worker threads: their
+// stream work (parsing, hashing every byte of SQL, reading a stretch of binary logs) would otherwise hold the event
+// loop that answers the API and scrapes.
 import { Worker } from 'node:worker_threads';
 import { TargetBusyError } from '../catalog/lock.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -8,6 +9,10 @@ import { mainLogger } from '../util/log.js';
 import type { BackupResult, BackupVerbOptions } from '../backup/index.js';
 import type { VerifyResult } from '../verify/index.js';
 import type { PointInTimeRequest, PointInTimeResult } from '../restore/pointInTime.js';
+import { PointError } from '../binlogfile/point.js';
+import type { Failure } from '../contract/index.js';
+import { RestoreUsageError } from '../restore/index.js';
+import { ChainError } from '../restore/pitrPlan.js';
 
 /** What the API asks of a point-in-time restore; the rest comes from the target's configuration. */
 export type PointInTimeJob = Pick<PointInTimeRequest, 'point' | 'database' | 'sourceDatabase'> & { backupId: string };
@@ -16,6 +21,7 @@ export type Job = { logLevel: string } & (
   | { kind: 'backup'; config: LoadedConfig; target: TargetConfig }
   | { kind: 'verify'; config: LoadedConfig; dir: string; level: VerifyLevel }
   | { kind: 'restore'; config: LoadedConfig; target: TargetConfig; restore: PointInTimeJob }
+  | { kind: 'plan'; config: LoadedConfig; target: TargetConfig; restore: PointInTimeJob }
 );
 
 type Callback<K extends 'onProgress' | 'onPreflight'> = Parameters<NonNullable<BackupVerbOptions[K]>>[0];
@@ -26,7 +32,7 @@ export type FromWorker =
   | { type: 'preflight'; checks: Callback<'onPreflight'> }
   | { type: 'in-use?' }
   | { type: 'done'; result: unknown }
-  | { type: 'error'; name: string; message: string; stack?: string };
+  | { type: 'error'; name: string; message: string; stack?: string; hint?: string; failure?: Failure };
 
 export type ToWorker = { type: 'abort' } | { type: 'in-use'; ids: string[] };
 
@@ -37,6 +43,14 @@ export type BackupJobOptions = Pick<BackupVerbOptions, 'config' | 'target' | 'si
 };
 
 const WORKER = new URL('./jobWorker.js', import.meta.url);
+
+/** Errors cross the thread boundary as plain ones: those the API tells apart come back as themselves. */
+function revive(m: Extract<FromWorker, { type: 'error' }>): Error {
+  if (m.name === 'PointError') return new PointError(m.message, m.hint ?? '');
+  if (m.name === 'RestoreUsageError') return new RestoreUsageError(m.message, m.hint ?? '');
+  if (m.name === 'ChainError' && m.failure) return new ChainError(m.failure);
+  return Object.assign(new Error(m.message), { name: m.name, stack: m.stack });
+}
 
 function runJob(job: Job, signal: AbortSignal | undefined, onMessage: (m: FromWorker, reply: (m: ToWorker) => void) => void): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -55,7 +69,7 @@ function runJob(job: Job, signal: AbortSignal | undefined, onMessage: (m: FromWo
     };
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'done') settle(() => resolve(m.result));
-      else if (m.type === 'error') settle(() => reject(Object.assign(new Error(m.message), { name: m.name, stack: m.stack })));
+      else if (m.type === 'error') settle(() => reject(revive(m)));
       else onMessage(m, reply);
     });
     worker.on('error', (err) => settle(() => reject(err)));
@@ -83,6 +97,12 @@ export async function backupInWorker(opts: BackupJobOptions): Promise<BackupResu
 export async function verifyInWorker(opts: { dir: string; level: VerifyLevel; config: LoadedConfig; signal: AbortSignal }): Promise<VerifyResult> {
   const job: Job = { kind: 'verify', config: opts.config, dir: opts.dir, level: opts.level, logLevel: mainLogger().level };
   return (await runJob(job, opts.signal, () => undefined)) as VerifyResult;
+}
+
+/** The plan of a point-in-time restore (its dry run), which reads the archive's stretch. */
+export async function planInWorker(opts: { config: LoadedConfig; target: TargetConfig; restore: PointInTimeJob }): Promise<PointInTimeResult> {
+  const job: Job = { kind: 'plan', config: opts.config, target: opts.target, restore: opts.restore, logLevel: mainLogger().level };
+  return (await runJob(job, undefined, () => undefined)) as PointInTimeResult;
 }
 
 export async function restoreInWorker(opts: { config: LoadedConfig; target: TargetConfig; restore: PointInTimeJob; signal: AbortSignal }): Promise<PointInTimeResult> {

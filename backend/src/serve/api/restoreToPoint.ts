@@ -7,7 +7,8 @@ import { findBackup } from '../../catalog/find.js';
 import { restoreToPointBodySchema } from '../../contract/api.js';
 import { RestoreUsageError } from '../../restore/index.js';
 import { ChainError } from '../../restore/pitrPlan.js';
-import { planJson, type PointInTimeResult, restoreToPoint, targetRequest } from '../../restore/pointInTime.js';
+import { planJson, type PointInTimeResult } from '../../restore/pointInTime.js';
+import { planInWorker } from '../jobs.js';
 import type { ApiContext } from './context.js';
 import { HttpError } from './errors.js';
 import { backupId, configuredTarget, parseBody } from './validate.js';
@@ -30,8 +31,8 @@ export function restoreToPointRouter(ctx: ApiContext): Router {
     // The plan first, also for a real run: a point the archive cannot reach is refused here, not later.
     let planned: PointInTimeResult;
     try {
-      const request = { ...targetRequest(ctx.config, target), point: parsePoint(body), database: body.database, sourceDatabase: body.sourceDatabase, backupId: id };
-      planned = await restoreToPoint({ ...request, force: false, dryRun: true });
+      // In a worker thread: the dry run reads the archive's stretch, which would hold the API's event loop.
+      planned = await planInWorker({ config: ctx.config, target, restore: { point: parsePoint(body), database: body.database, sourceDatabase: body.sourceDatabase, backupId: id } });
     } catch (err) {
       throw asHttpError(err);
     }

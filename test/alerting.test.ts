@@ -150,6 +150,17 @@ const SCENARIOS: Scenario[] = [
     fires: { WardenBackupStale: [TARGET] },
   },
   ...failedScenarios,
+  // The storage classes join the backup-failed rules of their severity, with their own first action.
+  { name: 'a run failed on the object storage (storage_network): backup-failed-warning', at: '2h', changes: failedWith('storage_network'),
+    fires: { WardenBackupFailedWarning: [{ target: 'shop', class: 'storage_network' }] } },
+  { name: 'a run failed on the object storage (storage_credentials): backup-failed-error', at: '2h', changes: failedWith('storage_credentials'),
+    fires: { WardenBackupFailedError: [{ target: 'shop', class: 'storage_credentials' }] } },
+  {
+    name: 'a storage failure followed by a success: quiet',
+    at: '2h',
+    changes: { [m('failures_total', { class: 'storage_throttled' })]: change(0, 1, 60, N) },
+    fires: {},
+  },
   {
     name: 'a failure followed by a success: quiet',
     at: '2h',

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { attemptsAllowed } from '../backend/src/backup/retry.js';
+import { attemptsAllowed } from '../backend/src/classify/retry.js';
 import { failureOf } from '../backend/src/classify/failure.js';
 import { storageEvidence } from '../backend/src/classify/storageError.js';
 import type { FailureClass } from '../backend/src/contract/classes.js';

@@ -55,7 +55,7 @@ export function backupsRouter(ctx: ApiContext): Router {
     }
     const entries = q.target ? (snap.byTarget.get(q.target) ?? []) : [...snap.byTarget.values()].flat();
     const backups = entries
-      .map((e) => toSummary(e.manifest, snap.isLive(e.manifest)))
+      .map((e) => toSummary(e.manifest, snap.isLive(e.manifest), e.offsite ?? null))
       .filter((b) => !q.status || b.status === q.status)
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(0, q.limit);

@@ -15,7 +15,7 @@ import { MANIFEST_FILE } from '../catalog/paths.js';
 import { type CatalogEntry, listBackups } from '../catalog/store.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { TargetConfig } from '../config/schema.js';
-import type { Failure, Manifest, OffsiteRecord } from '../contract/manifest.js';
+import type { Failure, OffsiteRecord, RunStatus } from '../contract/manifest.js';
 import { ensureObjectStorage, storageOf } from '../storage/index.js';
 import { backoffMs, sleep } from '../util/backoff.js';
 import { type Logger, mainLogger } from '../util/log.js';
@@ -33,7 +33,7 @@ export interface OffsiteOutcome {
 }
 
 /** A backup worth a second copy: it succeeded, and its verification (when one ran) passed. */
-export function isGood(m: Manifest): boolean {
+export function isGood(m: { status: RunStatus; verification: { ok: boolean } | null }): boolean {
   return m.status === 'success' && (m.verification === null || m.verification.ok);
 }
 

@@ -9,9 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { freePort } from '../backend/src/mysql/throwawayServer.js';
 import { S3Storage } from '../backend/src/storage/s3.js';
+import { backupSummarySchema, offsiteAnswerSchema } from '../backend/src/contract/api.js';
 import { loadSampleShop } from './harness/fixtures.js';
 import { useMariaDB } from './harness/mariadb.js';
 import { useObjectStore } from './harness/objectStore.js';
+import { openEvents, request, serve } from './helpers/serve.js';
 import { makeWorkspace, runWarden, targetFor } from './helpers/warden.js';
 
 const getServer = useMariaDB();
@@ -75,6 +77,31 @@ describe('offsite copy', () => {
     const text = await runWarden(['list', '--config', ws.config]);
     expect(text.stdout).toContain('offsite:copied');
   }, 180_000);
+
+  it('warden serve copies a backup the API started (in a worker thread) and the API reports the copy', async () => {
+    const bucket = await objectStore().createBucket();
+    const ws = workspace({}, { repository: `s3://${bucket}/warden` });
+    const s = await serve(ws.config);
+    try {
+      const events = await openEvents(s);
+      const started = await request(s, 'POST', '/api/v1/targets/shop/backups');
+      expect(started.status, started.text).toBe(202);
+      await events.next((e) => e.name === 'run-finished' && e.data.id === started.json.id, 120_000, 'the run to finish');
+      events.close();
+      const { json } = await request(s, 'GET', '/api/v1/backups?target=shop', { token: null });
+      const [summary] = json.backups;
+      expect(backupSummarySchema.safeParse(summary).error).toBeUndefined();
+      expect(summary).toMatchObject({ id: started.json.id, status: 'success', offsite: { state: 'copied', location: `s3://${bucket}/warden/shop/${started.json.id}` } });
+      const one = await request(s, 'GET', `/api/v1/backups/${started.json.id}/offsite`, { token: null });
+      expect(offsiteAnswerSchema.safeParse(one.json).error).toBeUndefined();
+      expect(one.json.offsite).toEqual(summary.offsite);
+      const metrics = (await request(s, 'GET', '/metrics', { token: null })).text;
+      expect(metrics).toMatch(/^mysql_backup_offsite_newest_copied\{target="shop"\} 1$/m);
+      expect(metrics).toMatch(/^mysql_backup_offsite_waiting_backups\{target="shop"\} 0$/m);
+    } finally {
+      await s.stop();
+    }
+  }, 240_000);
 
   it('an unreachable offsite leaves the local backup good, records storage_network, and the next run copies the backlog', async () => {
     const bucket = await objectStore().createBucket();

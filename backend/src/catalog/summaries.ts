@@ -4,10 +4,14 @@ import { isFutureDated } from './clock.js';
 import { effectiveStatus } from './live.js';
 import type { CatalogEntry } from './store.js';
 import type { Manifest, OffsiteRecord, RunStatus } from '../contract/manifest.js';
-import type { BackupSummary, VerificationSummary } from '../contract/api.js';
+import type { BackupSummary, OffsiteSummary, VerificationSummary } from '../contract/api.js';
 import { VERIFY_LEVELS, type VerifyLevel } from '../contract/vocabulary.js';
 
 export type { BackupSummary, VerificationSummary };
+
+export function offsiteSummaryOf(r: OffsiteRecord): OffsiteSummary {
+  return { state: r.state, location: r.location, at: r.at, verifiedAt: r.verifiedAt, bytes: r.bytes, attempts: r.attempts, error: r.error };
+}
 
 export function toSummary(m: Manifest, live: boolean, offsite: OffsiteRecord | null = null): BackupSummary {
   const v = m.verification;
@@ -30,7 +34,7 @@ export function toSummary(m: Manifest, live: boolean, offsite: OffsiteRecord | n
     error: m.error,
     attempts: m.attempts.length,
     chain: m.chain,
-    offsite: offsite && { state: offsite.state, location: offsite.location, at: offsite.at, verifiedAt: offsite.verifiedAt, bytes: offsite.bytes, attempts: offsite.attempts, error: offsite.error },
+    offsite: offsite && offsiteSummaryOf(offsite),
   };
 }
 

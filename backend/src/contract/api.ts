@@ -22,6 +22,9 @@ export type VerificationSummary = z.infer<typeof verificationSummarySchema>;
 /** A backup's offsite copy as summaries carry it: its record without the format. */
 export const offsiteSummarySchema = z.strictObject(offsiteRecordSchema.omit({ format: true }).shape);
 export type OffsiteSummary = z.infer<typeof offsiteSummarySchema>;
+/** GET /api/v1/backups/:id/offsite. */
+export const offsiteAnswerSchema = z.strictObject({ offsite: offsiteSummarySchema.nullable() });
+export type OffsiteAnswer = z.infer<typeof offsiteAnswerSchema>;
 
 /** One run as GET /api/v1/backups lists it: the manifest's own fields, and counts in place of lists. */
 export const backupSummarySchema = z.strictObject({

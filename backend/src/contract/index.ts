@@ -9,6 +9,7 @@ export type {
   AgentInfo,
   BackupSummary,
   BinlogInfo,
+  OffsiteAnswer,
   OffsiteSummary,
   PointInTimePlan,
   Progress,

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { failureOf } from '../classify/failure.js';
 import { attemptsAllowed } from '../classify/retry.js';
 import { storageEvidence } from '../classify/storageError.js';
-import { readOffsiteRecord, writeOffsiteRecord } from '../catalog/offsite.js';
+import { writeOffsiteRecord } from '../catalog/offsite.js';
 import { MANIFEST_FILE } from '../catalog/paths.js';
 import { type CatalogEntry, listBackups } from '../catalog/store.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -23,13 +23,6 @@ import { type Logger, mainLogger } from '../util/log.js';
 export interface OffsiteOptions {
   log?: Logger;
   signal?: AbortSignal;
-}
-
-export interface OffsiteOutcome {
-  copied: string[];
-  failed: { id: string; failure: Failure }[];
-  /** Good backups still without a verified copy. */
-  waiting: number;
 }
 
 /** A backup worth a second copy: it succeeded, and its verification (when one ran) passed. */
@@ -105,22 +98,22 @@ async function copyWithRetries(entry: CatalogEntry, dest: string, config: Loaded
   }
 }
 
-export async function copyOffsite(config: LoadedConfig, target: TargetConfig, opts: OffsiteOptions = {}): Promise<OffsiteOutcome | null> {
+export async function copyOffsite(config: LoadedConfig, target: TargetConfig, opts: OffsiteOptions = {}): Promise<void> {
   const offsite = config.offsite;
-  if (!offsite) return null;
+  if (!offsite) return;
   const log = (opts.log ?? mainLogger()).child({ component: 'offsite', target: target.name });
   await ensureObjectStorage(config.s3);
   const remote = storageOf(offsite.repository);
   const { entries } = await listBackups(config.repositoryPath, target.name);
   // Oldest first: listBackups gives newest first.
   const waiting = entries.filter((e) => isGood(e.manifest) && e.offsite?.state !== 'copied').reverse();
-  const outcome: OffsiteOutcome = { copied: [], failed: [], waiting: waiting.length };
   for (const entry of waiting.slice(0, offsite.maxCopiesPerRun)) {
     if (opts.signal?.aborted) break;
     const { id } = entry.manifest;
     const dest = remote.join(offsite.repository, target.name, id);
     const result = await copyWithRetries(entry, dest, config, target, { ...opts, log });
-    const previous = await readOffsiteRecord(entry.dir);
+    // Stopped (shutdown): no failure of the copy's own; the next run copies it.
+    if (result.failure && opts.signal?.aborted) break;
     const now = new Date().toISOString();
     const record: OffsiteRecord = {
       format: 1,
@@ -129,20 +122,16 @@ export async function copyOffsite(config: LoadedConfig, target: TargetConfig, op
       at: now,
       verifiedAt: result.failure ? null : now,
       bytes: result.bytes,
-      attempts: (previous?.attempts ?? 0) + result.attempts,
+      attempts: (entry.offsite?.attempts ?? 0) + result.attempts,
       error: result.failure,
     };
     // The local run may be gone meanwhile (retention by another process): nothing to record then.
     await writeOffsiteRecord(entry.dir, record).catch((err: unknown) => log.warn({ err, id }, 'cannot record the offsite state'));
     if (result.failure) {
-      outcome.failed.push({ id, failure: result.failure });
       log.error({ id, class: result.failure.class, hint: result.failure.hint, err: result.failure.message }, 'offsite copy failed; the next run tries again');
       // What failed one backup fails the next the same way: they wait for the next run.
       break;
     }
-    outcome.copied.push(id);
-    outcome.waiting--;
     log.info({ id, bytes: result.bytes, location: dest }, 'offsite copy verified');
   }
-  return outcome;
 }

@@ -101,6 +101,8 @@ RULE_UIDS=(
   warden-retries-storming
   warden-binlog-archiving-stalled
   warden-binlog-gap
+  warden-offsite-copy-missing
+  warden-offsite-copy-failed
 )
 # The backup-failed rules whose severity provisioning/alerting/policies.yaml routes to e-mail.
 EMAIL_FAILED_RULE_UIDS=(warden-backup-failed-critical warden-backup-failed-error)

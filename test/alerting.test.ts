@@ -105,6 +105,10 @@ function healthy(at: Scenario['at']): Record<string, string> {
     [m('binlog_archive_lag_seconds')]: constant(5),
     [m('binlog_gap')]: constant(0),
     [m('recoverable_to_timestamp_seconds')]: now,
+    [m('offsite_window_seconds')]: constant(21_600),
+    [m('offsite_newest_copied')]: constant(1),
+    [m('offsite_last_copy_timestamp_seconds')]: now,
+    [m('offsite_waiting_backups')]: constant(0),
   };
   for (const cls of Object.keys(CLASS_INFO)) {
     s[m('failures_total', { class: cls })] = constant(0);
@@ -150,6 +154,17 @@ const SCENARIOS: Scenario[] = [
     fires: { WardenBackupStale: [TARGET] },
   },
   ...failedScenarios,
+  // The storage classes join the backup-failed rules of their severity, with their own first action.
+  { name: 'a run failed on the object storage (storage_network): backup-failed-warning', at: '2h', changes: failedWith('storage_network'),
+    fires: { WardenBackupFailedWarning: [{ target: 'shop', class: 'storage_network' }] } },
+  { name: 'a run failed on the object storage (storage_credentials): backup-failed-error', at: '2h', changes: failedWith('storage_credentials'),
+    fires: { WardenBackupFailedError: [{ target: 'shop', class: 'storage_credentials' }] } },
+  {
+    name: 'a storage failure followed by a success: quiet',
+    at: '2h',
+    changes: { [m('failures_total', { class: 'storage_throttled' })]: change(0, 1, 60, N) },
+    fires: {},
+  },
   {
     name: 'a failure followed by a success: quiet',
     at: '2h',
@@ -250,6 +265,24 @@ const SCENARIOS: Scenario[] = [
     at: '2h',
     changes: { [m('binlog_gap')]: change(1, 0, 60, N) },
     fires: {},
+  },
+  {
+    name: 'the newest good backup finished 2 h ago without an offsite copy, the window 1 h: offsite-copy-missing',
+    at: '2h',
+    changes: { [m('last_success_timestamp_seconds')]: flat(60), [m('offsite_window_seconds')]: flat(3600), [m('offsite_newest_copied')]: flat(0) },
+    fires: { WardenOffsiteCopyMissing: [TARGET] },
+  },
+  {
+    name: 'a backup not yet copied, within its window: quiet',
+    at: '2h',
+    changes: { [m('offsite_newest_copied')]: change(1, 0, 100, N), [m('offsite_waiting_backups')]: change(0, 1, 100, N) },
+    fires: {},
+  },
+  {
+    name: 'an offsite copy failed (storage_credentials): offsite-copy-failed with its class',
+    at: '2h',
+    changes: { [m('offsite_copy_failed', { class: 'storage_credentials' })]: change(0, 1, 100, N) },
+    fires: { WardenOffsiteCopyFailed: [{ target: 'shop', class: 'storage_credentials' }] },
   },
   {
     name: 'the agent is down',

@@ -23,6 +23,7 @@ const LAYERS: Record<string, number> = {
   check: 7,
   expire: 7,
   list: 7,
+  offsite: 7,
   restore: 7,
   verify: 8,
   backup: 9,

@@ -118,6 +118,34 @@ describe('warden serve: metrics', () => {
     expect([...m].filter(([k]) => k.startsWith('mysql_backup_last_size_bytes'))).toEqual([['mysql_backup_last_size_bytes{target="shop",method="physical"}', 2000]]);
   });
 
+  it('describes the offsite copies from the records beside the manifests', async () => {
+    const offsite = { repository: 's3://offsite/warden', window: '2h' };
+    const ws = makeWorkspace([{ name: 'shop', host: '127.0.0.1', port: 1, user: 'root' }], { s3: { endpoint: 'http://127.0.0.1:1' }, offsite });
+    const now = Date.now();
+    const record = (dir: string, state: 'copied' | 'failed', at: Date, cls?: string) =>
+      writeFileSync(
+        path.join(dir, 'offsite.json'),
+        JSON.stringify({
+          format: 1, state, location: 's3://offsite/warden/shop/x', at: at.toISOString(), verifiedAt: state === 'copied' ? at.toISOString() : null, bytes: 1000, attempts: 1,
+          error: cls ? { class: cls, retryable: false, severity: 'error', code: 'SignatureDoesNotMatch', hint: 'h', message: 'm' } : null,
+        }),
+      );
+    const copied = fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 3 * DAY) });
+    record(copied.dir, 'copied', new Date(now - 3 * DAY + 3_600_000));
+    const failed = fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 2 * DAY) });
+    record(failed.dir, 'failed', new Date(now - 2 * DAY + 3_600_000), 'storage_credentials');
+    fakeRun(ws.repository, 'shop', { startedAt: new Date(now - DAY) });
+    fakeRun(ws.repository, 'shop', { startedAt: new Date(now - DAY / 2), status: 'failed' });
+    const s = await serve(ws.config);
+    const m = series(await scrape(s));
+    await s.stop();
+    expect(m.get('mysql_backup_offsite_window_seconds{target="shop"}')).toBe(7200);
+    expect(m.get('mysql_backup_offsite_newest_copied{target="shop"}')).toBe(0);
+    expect(m.get('mysql_backup_offsite_last_copy_timestamp_seconds{target="shop"}')).toBe((now - 3 * DAY + 3_600_000) / 1000);
+    expect(m.get('mysql_backup_offsite_waiting_backups{target="shop"}')).toBe(2);
+    expect([...m].filter(([k]) => k.startsWith('mysql_backup_offsite_copy_failed'))).toEqual([['mysql_backup_offsite_copy_failed{target="shop",class="storage_credentials"}', 1]]);
+  });
+
   it('exposes every metric the bundled Grafana dashboard queries', async () => {
     const { ws } = historyWorkspace();
     const s = await serve(ws.config);

@@ -40,6 +40,7 @@ export function backup(overrides: Partial<BackupSummary> = {}): BackupSummary {
     error: null,
     attempts: 1,
     chain: null,
+    offsite: null,
     ...overrides,
   };
 }

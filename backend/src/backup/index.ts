@@ -1,8 +1,9 @@
 // `backup`, the verb: one run of a target, then retention once it succeeded. The CLI, the
 // scheduler, the API and the agent's worker threads all call this, so every run follows the same
-// policy: a per-table run that was interrupted is resumed, and the repository never keeps more
-// than the target's retention policy, whoever started the run.
+// policy: a per-table run that was interrupted is resumed, the repository never keeps more
+// than the target's retention policy, and good backups get their offsite copy, whoever started the run.
 import { expireTarget } from '../expire/index.js';
+import { copyOffsite } from '../offsite/index.js';
 import { type Logger, mainLogger } from '../util/log.js';
 import { type BackupOptions, type BackupResult, runBackup } from './run.js';
 
@@ -25,5 +26,9 @@ export async function backup(opts: BackupVerbOptions): Promise<BackupResult> {
     // The backup is good and published; a failed clean-up is retried after the next one.
     log.error({ err }, 'retention failed; nothing more is deleted until the next run');
   }
+  // After retention, so that nothing about to be deleted is copied. Never fails the backup.
+  await copyOffsite(opts.config, opts.target, { log: opts.log, signal: opts.signal }).catch((err: unknown) =>
+    log.error({ err }, 'offsite copy failed; the next run tries again'),
+  );
   return result;
 }

@@ -21,7 +21,7 @@ import { findAnomalies, verificationClass, verificationOf, verifyBackup } from '
 import type { DumpAttemptResult, DumpContext, Progress } from './context.js';
 import { workingStdbuf } from './dumpProcess.js';
 import { runPerTable } from './perTable.js';
-import { attemptsAllowed } from './retry.js';
+import { attemptsAllowed } from '../classify/retry.js';
 import { backoffMs, sleep } from '../util/backoff.js';
 import { runSingleStream } from './singleStream.js';
 import { runPhysical } from './physical.js';

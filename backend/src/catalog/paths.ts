@@ -28,6 +28,8 @@ export function backupDir(repository: string, target: string, id: string): strin
 
 export const MANIFEST_FILE = 'manifest.json';
 export const LOG_FILE = 'log.jsonl';
+/** Where a run's offsite copy stands (contract/manifest.ts, offsiteRecordSchema). */
+export const OFFSITE_FILE = 'offsite.json';
 
 const SUFFIX = { zstd: '.zst', gzip: '.gz', none: '' } as const;
 

@@ -1,7 +1,8 @@
 // The catalog's records in the repository: each run folder's manifest, read and written through
 // the repository's storage.
 import { TARGET_NAME } from '../config/schema.js';
-import { type Manifest, manifestSchema } from '../contract/manifest.js';
+import { type Manifest, manifestSchema, type OffsiteRecord } from '../contract/manifest.js';
+import { readOffsiteRecord } from './offsite.js';
 import { storageOf } from '../storage/index.js';
 import { isBackupId, MANIFEST_FILE } from './paths.js';
 
@@ -58,6 +59,8 @@ async function subdirs(dir: string): Promise<string[]> {
 export interface CatalogEntry {
   dir: string;
   manifest: Manifest;
+  /** Where its offsite copy stands; null or absent when none was attempted. */
+  offsite?: OffsiteRecord | null;
 }
 
 export interface ListResult {
@@ -83,7 +86,7 @@ export async function listBackups(repository: string, target?: string): Promise<
           if (manifest.id !== id || manifest.target !== t) {
             throw new ManifestError(dir, `its id ${manifest.id} / target ${manifest.target} disagrees with its folder ${t}/${id}: damaged`);
           }
-          return { dir, manifest };
+          return { dir, manifest, offsite: manifest.status === 'success' ? await readOffsiteRecord(dir) : null };
         } catch (err) {
           return { dir, error: (err as Error).message };
         }

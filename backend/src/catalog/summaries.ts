@@ -3,13 +3,17 @@
 import { isFutureDated } from './clock.js';
 import { effectiveStatus } from './live.js';
 import type { CatalogEntry } from './store.js';
-import type { Manifest, RunStatus } from '../contract/manifest.js';
-import type { BackupSummary, VerificationSummary } from '../contract/api.js';
+import type { Manifest, OffsiteRecord, RunStatus } from '../contract/manifest.js';
+import type { BackupSummary, OffsiteSummary, VerificationSummary } from '../contract/api.js';
 import { VERIFY_LEVELS, type VerifyLevel } from '../contract/vocabulary.js';
 
 export type { BackupSummary, VerificationSummary };
 
-export function toSummary(m: Manifest, live: boolean): BackupSummary {
+export function offsiteSummaryOf(r: OffsiteRecord): OffsiteSummary {
+  return { state: r.state, location: r.location, at: r.at, verifiedAt: r.verifiedAt, bytes: r.bytes, attempts: r.attempts, error: r.error };
+}
+
+export function toSummary(m: Manifest, live: boolean, offsite: OffsiteRecord | null = null): BackupSummary {
   const v = m.verification;
   return {
     id: m.id,
@@ -30,6 +34,7 @@ export function toSummary(m: Manifest, live: boolean): BackupSummary {
     error: m.error,
     attempts: m.attempts.length,
     chain: m.chain,
+    offsite: offsite && offsiteSummaryOf(offsite),
   };
 }
 
@@ -51,7 +56,7 @@ const FAILED: ReadonlySet<RunStatus> = new Set(['failed', 'partial', 'interrupte
 
 /** `entries` are one target's runs, newest first (as listBackups returns them). */
 export function historyOf(entries: CatalogEntry[], isLive: (m: Manifest) => boolean, now: Date = new Date()): TargetHistory {
-  const runs = entries.map((e) => toSummary(e.manifest, isLive(e.manifest)));
+  const runs = entries.map((e) => toSummary(e.manifest, isLive(e.manifest), e.offsite ?? null));
   // A run dated in the future is listed but is nobody's "last": it would never age (catalog/clock.ts).
   const dated = runs.filter((r) => !isFutureDated(r.startedAt, now));
   const verifications = runs.flatMap((r) => (r.verification ? [r.verification] : [])).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));

@@ -10,6 +10,13 @@ const osError = z.strictObject({
   message: z.string().optional(),
 });
 
+const storageError = z.strictObject({
+  name: z.string().optional(),
+  code: z.string().optional(),
+  status: z.number().int().optional(),
+  message: z.string().optional(),
+});
+
 const compressor = z.strictObject({
   name: z.string().min(1),
   exitCode: z.number().int().nullable(),
@@ -35,6 +42,7 @@ export const evidenceSchema: z.ZodType<FailureEvidence> = z.strictObject({
   stdoutTail: z.string().optional(),
   trailerPresent: z.boolean().optional(),
   osErrors: z.array(osError).optional(),
+  storageErrors: z.array(storageError).optional(),
   compressor: compressor.optional(),
   facts: facts.optional(),
 });

@@ -215,6 +215,20 @@ function matchOs(rule: Rule, p: Prepared): Found | null {
   return { strength: 0, position, code: err.code, detail, vars };
 }
 
+/** An error code names the failure (strength 2); a bare HTTP status or a wording only hints at it (1). */
+function matchStorage(rule: Rule, p: Prepared): Found | null {
+  for (const [position, err] of (p.evidence.storageErrors ?? []).entries()) {
+    const named = [err.name, err.code].find((c) => c !== undefined && (rule.storageCodes?.includes(c) ?? false));
+    const byStatus = err.status !== undefined && (rule.statuses?.includes(err.status) ?? false);
+    const vars = err.message !== undefined ? capture(rule.patterns, err.message) : null;
+    if (!named && !byStatus && !vars) continue;
+    const code = named ?? err.code ?? err.name ?? null;
+    const detail = [code, err.status, err.message].filter((x) => x !== undefined && x !== null).join(' ');
+    return { strength: named ? 2 : 1, position, code, detail, vars: { ...vars, ...(code ? { code } : {}) } };
+  }
+  return null;
+}
+
 function matchFact(rule: Rule, p: Prepared): Found | null {
   const text = rule.fact ? factText(p.evidence, rule.fact) : null;
   if (text === null) return null;
@@ -234,6 +248,7 @@ const MATCHERS: Record<EvidenceSource, (rule: Rule, p: Prepared) => Found | null
   signal: matchSignal,
   exit: matchExit,
   os: matchOs,
+  storage: matchStorage,
   fact: matchFact,
   truncated: matchTruncated,
 };
@@ -260,7 +275,7 @@ export function renderHint(template: string, vars: Record<string, string>): stri
 export function looksClean(p: Prepared): boolean {
   const e = p.evidence;
   const exitedWell = e.exitCode === 0 || ((e.exitCode === undefined || e.exitCode === null) && !e.signal && p.complete === true);
-  const agentSawTrouble = (e.osErrors?.length ?? 0) > 0 || Object.values(e.facts ?? {}).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
+  const agentSawTrouble = (e.osErrors?.length ?? 0) > 0 || (e.storageErrors?.length ?? 0) > 0 || Object.values(e.facts ?? {}).some((v) => (Array.isArray(v) ? v.length > 0 : Boolean(v)));
   // The backup tools end a good run with `completed OK!` after a long log whose every line may say
   // "failed" or "error" of something they went past; their own verdict stands when no rule objects.
   const saysItsOwnSuccess = p.tool.family === 'physical' && p.complete === true;

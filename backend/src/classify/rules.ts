@@ -11,6 +11,7 @@ export type FactName = keyof NonNullable<FailureEvidence['facts']>;
 export type EvidenceSource =
   | 'fact' // an agent fact is set; `patterns` test its text (e.g. the pre-flight check name)
   | 'os' // an OS error the agent hit: `osCodes`, optionally `syscall`
+  | 'storage' // an error of the repository's storage: its name or code in `storageCodes`, its HTTP status in `statuses`, or `patterns` on its message
   | 'signal' // the signal that ended the tool (given, a shell's 128+N status, a `Killed` line): `signals`
   | 'exit' // the tool's exit status, as a wrapper or shell reports it: `exitCodes`
   | 'compressor' // the compressor failed: `signals` or `patterns` on its stderr; neither = any failure
@@ -31,6 +32,8 @@ export interface Rule {
   readonly exitCodes?: readonly number[];
   readonly osCodes?: readonly string[];
   readonly syscall?: RegExp;
+  readonly storageCodes?: readonly string[];
+  readonly statuses?: readonly number[];
   readonly fact?: FactName;
   /** The wording names a failure even when the tool prints it as a warning and exits 0. */
   readonly evenAsWarning?: boolean;
@@ -101,6 +104,44 @@ export const RULES: readonly Rule[] = [
   { id: 'deadline-exceeded', class: 'timeout', source: 'fact', fact: 'deadlineExceeded', priority: PRIORITY.deadline },
   { id: 'dump-stalled', class: 'timeout', source: 'fact', fact: 'stalledSeconds', priority: PRIORITY.deadline,
     hint: 'The dump made no progress for {value|many} seconds: look for a lock or a stuck server (SHOW PROCESSLIST), then raise the stall limit.' },
+
+  // --- object storage (storage/s3.ts) --------------------------------------------------------
+  // Error codes from Amazon S3's "Error responses" reference (docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)
+  // and the SDK's own retry tables (@smithy/core's retry: THROTTLING_ERROR_CODES, TRANSIENT_ERROR_CODES,
+  // NODEJS_*_ERROR_CODES); the credential, bucket, policy and network cases were seen from Ceph's
+  // radosgw (test/storageFailures.test.ts).
+  { id: 'storage-credentials', class: 'storage_credentials', source: 'storage', priority: PRIORITY.agentIo,
+    storageCodes: ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError'],
+    hint: 'The object storage refused the credentials ({code|see the log}): check the key id and secret that s3.accessKeyEnv / s3.secretKeyEnv or s3.credentialsFile give.' },
+  // Signatures carry the time; the SDK corrects a skew it sees, a host clock far off still fails.
+  { id: 'storage-clock-skew', class: 'config', source: 'storage', priority: PRIORITY.agentIo,
+    storageCodes: ['RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture'],
+    hint: 'The object storage refused the request\'s time ({code|}): synchronise the agent host\'s clock (NTP).' },
+  { id: 'storage-access-denied', class: 'storage_access_denied', source: 'storage', priority: PRIORITY.agentIo,
+    storageCodes: ['AccessDenied', 'AllAccessDisabled'] },
+  // HEAD answers carry no body: a 403 there names no code (the SDK calls it `Unknown`).
+  { id: 'storage-forbidden', class: 'storage_access_denied', source: 'storage', priority: PRIORITY.agentIo, statuses: [403],
+    hint: 'The object storage answered 403 without a reason (a HEAD request): the key or a bucket policy refuses access; a wrong secret looks the same there.' },
+  { id: 'storage-no-bucket', class: 'storage_no_bucket', source: 'storage', priority: PRIORITY.agentIo, storageCodes: ['NoSuchBucket'] },
+  // "SlowDown: Please reduce your request rate." (503) and "ServiceUnavailable: Reduce your request
+  // rate." (503) in S3's error reference; its error best practices say to retry InternalError (500).
+  { id: 'storage-throttled', class: 'storage_throttled', source: 'storage', priority: PRIORITY.agentIo,
+    storageCodes: ['SlowDown', 'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException',
+      'TooManyRequestsException', 'RequestLimitExceeded', 'BandwidthLimitExceeded', 'ServiceUnavailable'],
+    statuses: [429, 503],
+    hint: 'The object storage asked the agent to slow down ({code|503}): the copy backs off and retries; if it persists, lower scheduler.concurrency.' },
+  { id: 'storage-unavailable', class: 'storage_throttled', source: 'storage', priority: PRIORITY.agentIo,
+    storageCodes: ['InternalError'], statuses: [500, 502, 504],
+    hint: 'The object storage failed the request on its side ({code|5xx}): the copy backs off and retries; if it persists, check the provider\'s status.' },
+  { id: 'storage-network', class: 'storage_network', source: 'storage', priority: PRIORITY.agentIo,
+    storageCodes: ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED',
+      'RequestTimeout', 'RequestTimeoutException', 'TimeoutError'],
+    hint: 'The object storage could not be reached ({code|network error}): check s3.endpoint, DNS, the firewall and any proxy between the agent and it.' },
+  // BadDigest: Content-MD5 differs; XAmzContentChecksumMismatch: an x-amz-checksum-* header differs;
+  // the SDK's response validation says `Checksum mismatch: expected …`; ChecksumMismatch is the
+  // agent's own read-back.
+  { id: 'storage-checksum', class: 'checksum_mismatch', source: 'storage', priority: PRIORITY.agentIo,
+    storageCodes: ['BadDigest', 'XAmzContentChecksumMismatch', 'ChecksumMismatch'], patterns: [/^Checksum mismatch: expected/] },
 
   // --- the compressor ------------------------------------------------------------------------
   { id: 'compressor-disk-full', class: 'disk_full', source: 'compressor', priority: PRIORITY.compressor,

@@ -14,6 +14,12 @@ export interface FailureEvidence {
   trailerPresent?: boolean;
   /** Node/OS error codes the agent itself hit (ENOSPC, EACCES, ENOENT …), with their context. */
   osErrors?: { code: string; syscall?: string; path?: string; message?: string }[];
+  /**
+   * Errors the repository's storage raised: an S3 error (`name` is its code, e.g. `NoSuchBucket`,
+   * `status` its HTTP status), a network error on its connection (`code`: ECONNREFUSED …), or a
+   * read-back whose sha256 differs (`name`: ChecksumMismatch).
+   */
+  storageErrors?: StorageError[];
   /** A failed helper process (the compressor) and how it ended. */
   compressor?: { name: string; exitCode: number | null; signal: string | null; stderr: string };
   /** Facts established by the agent before or around the dump (pre-flight, deadlines, stalls). */
@@ -26,6 +32,13 @@ export interface FailureEvidence {
     missingObjects?: string[];
     killedByAgent?: boolean;
   };
+}
+
+export interface StorageError {
+  name?: string;
+  code?: string;
+  status?: number;
+  message?: string;
 }
 
 export interface Classification {

@@ -31,7 +31,15 @@ describe('classifyCommand', () => {
     expect(output).toMatch(/^not_found \(error, not retryable, code 1049\): [^\n]*nosuchdb[^\n]* \[unknown-database\]\n$/);
   });
 
+  it('reads storage errors pasted from the field', async () => {
+    const stdin = JSON.stringify({ storageErrors: [{ name: 'SlowDown', status: 503, message: 'Please reduce your request rate.' }] });
+    const { exitCode, output } = await classifyCommand(stdin, { json: true });
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(output)).toMatchObject({ class: 'storage_throttled', retryable: true, code: 'SlowDown', rule: 'storage-throttled' });
+  });
+
   it.each([
+    ['{"storageErrors": [{"status": "503"}]}', /storageErrors/],
     ['', /stdin is empty/],
     ['{"tool": "mysqldump",', /not valid JSON/],
     ['{"stderr": 42}', /"stderr"/],

@@ -1,5 +1,6 @@
 import { ConfigError, findTarget, loadConfig } from '../config/load.js';
-import { listRuns } from '../list/index.js';
+import { type ListedRun, listRuns } from '../list/index.js';
+import { isGood } from '../offsite/index.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
 
 export interface ListCommandOptions {
@@ -13,12 +14,28 @@ function verified(v: { level: string; ok: boolean } | null): string {
   return v ? `${v.ok ? 'verified' : 'INVALID'}:${v.level}` : '-';
 }
 
+type Offsite = ListedRun['offsite'];
+
+/**
+ * The offsite copy's state: `copied`, `failed` (with its class), `pending` for a good backup not
+ * copied yet; null where no copy is due (no offsite configured, or not a good backup).
+ */
+function offsiteOf(offsite: Offsite, due: boolean) {
+  if (offsite) return { state: offsite.state, location: offsite.location, at: offsite.at, verifiedAt: offsite.verifiedAt, attempts: offsite.attempts, error: offsite.error && { class: offsite.error.class, message: offsite.error.message, hint: offsite.error.hint } };
+  return due ? { state: 'pending' as const, location: null, at: null, verifiedAt: null, attempts: 0, error: null } : null;
+}
+
+function offsiteColumn(o: ReturnType<typeof offsiteOf>): string {
+  if (!o) return '';
+  return o.error ? `offsite:FAILED[${o.error.class}]` : `offsite:${o.state}`;
+}
+
 export async function listCommand(opts: ListCommandOptions): Promise<CommandResult> {
   try {
     const config = loadConfig(opts.config);
     if (opts.target) findTarget(config, opts.target);
     const { runs, unreadable } = await listRuns(config.repositoryPath, opts.target);
-    const backups = runs.map(({ dir, manifest: m, status }) => ({
+    const backups = runs.map(({ dir, manifest: m, status, offsite }) => ({
       id: m.id,
       target: m.target,
       status,
@@ -36,14 +53,18 @@ export async function listCommand(opts: ListCommandOptions): Promise<CommandResu
       verification: m.verification
         ? { level: m.verification.level, ok: m.verification.ok, at: m.verification.at, restoreSeconds: m.verification.restoreSeconds, problems: m.verification.problems.length }
         : null,
+      offsite: offsiteOf(offsite, config.offsite !== undefined && isGood(m)),
     }));
     if (opts.json) return { exitCode: EXIT.ok, output: json({ backups, unreadable }) };
     if (backups.length === 0 && unreadable.length === 0) return { exitCode: EXIT.ok, output: 'no backups yet\n' };
     const lines = backups.map(
       (b) =>
-        `${b.id}  ${b.target.padEnd(16)} ${b.status.padEnd(11)} ${verified(b.verification).padEnd(16)} ${formatBytes(b.bytes).padStart(10)} ${String(b.rows).padStart(10)} rows  ${
-          b.error ? `[${b.error.class}] ${b.error.message}` : ''
-        }`.trimEnd(),
+        `${b.id}  ${b.target.padEnd(16)} ${b.status.padEnd(11)} ${verified(b.verification).padEnd(16)} ${formatBytes(b.bytes).padStart(10)} ${String(b.rows).padStart(10)} rows  ${[
+          offsiteColumn(b.offsite),
+          b.error ? `[${b.error.class}] ${b.error.message}` : '',
+        ]
+          .filter(Boolean)
+          .join('  ')}`.trimEnd(),
     );
     for (const u of unreadable) lines.push(`?  ${u.dir}: ${u.error}`);
     return { exitCode: EXIT.ok, output: `${lines.join('\n')}\n` };

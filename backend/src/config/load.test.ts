@@ -120,3 +120,20 @@ describe('a repository on object storage', () => {
     expect(problems(`${GOOD}s3:\n  bucket: x\n`)).toEqual(['s3: unknown key: "bucket" not allowed here']);
   });
 });
+
+describe('an offsite copy', () => {
+  const S3 = 's3:\n  endpoint: http://127.0.0.1:7480\n  forcePathStyle: true\n';
+
+  it('takes an s3:// repository with a window (default 6h) and a bound per run', () => {
+    const c = parseConfig(`${GOOD}${S3}offsite:\n  repository: s3://offsite/warden\n`, 'warden.yaml', {});
+    expect(c.offsite).toEqual({ repository: 's3://offsite/warden', window: 6 * 3600, maxCopiesPerRun: 5 });
+    expect(parseConfig(`${GOOD}${S3}offsite:\n  repository: s3://offsite\n  window: 2h\n`, 'warden.yaml', {}).offsite?.window).toBe(7200);
+  });
+
+  it('refuses a local offsite repository, one without the s3 settings, and one that is the repository itself', () => {
+    expect(problems(`${GOOD}${S3}offsite:\n  repository: /mnt/offsite\n`)).toEqual([expect.stringMatching(/^offsite\.repository: must be an s3:\/\/bucket\/prefix location/)]);
+    expect(problems(`${GOOD}offsite:\n  repository: s3://offsite/warden\n`)).toEqual(['s3: an offsite repository needs the s3 settings (endpoint, region, credentials)']);
+    expect(problems(`${GOOD.replace('./backups', 's3://b/w')}${S3}offsite:\n  repository: s3://b/w/\n`)).toEqual([expect.stringMatching(/^offsite\.repository: must differ from repository/)]);
+    expect(problems(`${GOOD}${S3}offsite:\n  repository: s3://offsite\n  window: soon\n`)).toEqual([expect.stringMatching(/^offsite\.window: "soon" is not a duration/)]);
+  });
+});

@@ -112,7 +112,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const origin = new Map<string, string>();
   applyEnv(raw, env, origin);
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(file, result.error.issues.map((i) => describeIssue(i, origin, raw)));
+  const problems = result.success ? [] : result.error.issues.map((i) => describeIssue(i, origin, raw));
+  // `s3` has defaults (AWS itself); an offsite copy must say which storage it means.
+  if (raw.offsite !== undefined && raw.s3 === undefined) problems.push('s3: an offsite repository needs the s3 settings (endpoint, region, credentials)');
+  if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   const abs = path.resolve(file);
   const { repository } = result.data;
   return { ...result.data, file: abs, repositoryPath: /^s3:\/\//.test(repository) ? repository : path.resolve(path.dirname(abs), repository) };

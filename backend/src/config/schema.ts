@@ -156,12 +156,25 @@ const s3Schema = z.strictObject({
   profile: z.string().min(1).default('default'),
 });
 
+/**
+ * A second copy of every good backup on object storage (offsite/): copied and read back after the
+ * backup verified. Global: every target's backups go to `<repository>/<target>/<id>/` there.
+ */
+const offsiteSchema = z.strictObject({
+  repository: z.string().regex(/^s3:\/\/[^/]+/, 'must be an s3://bucket/prefix location (the s3 settings say how to reach it)'),
+  /** The newest good backup without a verified offsite copy this long after it finished raises an alert. */
+  window: duration.default(6 * 3600),
+  /** Backups copied per run at most, oldest first: a long outage's backlog is worked off over several runs. */
+  maxCopiesPerRun: z.number().int().min(1).max(1000).default(5),
+});
+
 const scratchSchema = z.strictObject({ ...endpointFields, ...credentialsFields }).superRefine(exclusive);
 
 export const configSchema = z
   .strictObject({
     repository: z.string().min(1),
     s3: s3Schema.prefault({}),
+    offsite: offsiteSchema.optional(),
     api: z
       .strictObject({
         listen: z.string().regex(/^[^:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be HOST:PORT').default('127.0.0.1:9207'),
@@ -191,6 +204,9 @@ export const configSchema = z
       if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'name'], message: `duplicate target name "${t.name}"` });
       seen.add(t.name);
     });
+    if (c.offsite && c.offsite.repository.replace(/\/+$/, '') === c.repository.replace(/\/+$/, '')) {
+      ctx.addIssue({ code: 'custom', path: ['offsite', 'repository'], message: 'must differ from repository: an offsite copy in the same place is no second copy' });
+    }
   });
 
 export type TargetConfig = z.infer<typeof targetSchema>;
@@ -200,5 +216,6 @@ export type RetryConfig = z.infer<typeof retrySchema>;
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 export type ReplicaConfig = z.infer<typeof replicaSchema>;
 export type S3Config = z.infer<typeof s3Schema>;
+export type OffsiteConfig = z.infer<typeof offsiteSchema>;
 export type ScratchConfig = z.infer<typeof scratchSchema>;
 export type BinlogConfig = z.infer<typeof binlogSchema>;

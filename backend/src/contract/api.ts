@@ -3,7 +3,7 @@
 // bundle carries no zod.
 import { z } from 'zod';
 import { SEVERITIES } from './classes.js';
-import { failureSchema, manifestSchema, runClassSchema, verificationSchema, verifyProblemSchema } from './manifest.js';
+import { failureSchema, manifestSchema, offsiteRecordSchema, runClassSchema, verificationSchema, verifyProblemSchema } from './manifest.js';
 import { ARCHIVER_STATES, BACKUP_METHODS, RUN_KINDS, RUN_STATUSES, TARGET_STATES, VERIFY_LEVELS } from './vocabulary.js';
 
 export const progressSchema = z.strictObject({
@@ -18,6 +18,13 @@ export type Progress = z.infer<typeof progressSchema>;
 /** A backup's latest verification as summaries carry it: the manifest's record without its duration. */
 export const verificationSummarySchema = z.strictObject(verificationSchema.omit({ durationSeconds: true }).shape);
 export type VerificationSummary = z.infer<typeof verificationSummarySchema>;
+
+/** A backup's offsite copy as summaries carry it: its record without the format. */
+export const offsiteSummarySchema = z.strictObject(offsiteRecordSchema.omit({ format: true }).shape);
+export type OffsiteSummary = z.infer<typeof offsiteSummarySchema>;
+/** GET /api/v1/backups/:id/offsite. */
+export const offsiteAnswerSchema = z.strictObject({ offsite: offsiteSummarySchema.nullable() });
+export type OffsiteAnswer = z.infer<typeof offsiteAnswerSchema>;
 
 /** One run as GET /api/v1/backups lists it: the manifest's own fields, and counts in place of lists. */
 export const backupSummarySchema = z.strictObject({
@@ -42,6 +49,8 @@ export const backupSummarySchema = z.strictObject({
   server: z.string(),
   verification: verificationSummarySchema.nullable(),
   attempts: z.number().int(),
+  /** Null when no offsite copy was attempted (none configured, or not yet). */
+  offsite: offsiteSummarySchema.nullable(),
 });
 export type BackupSummary = z.infer<typeof backupSummarySchema>;
 

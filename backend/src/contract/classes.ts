@@ -16,6 +16,12 @@ export const FAILURE_CLASSES = [
   'timeout',
   'verification',
   'binlog_gap',
+  'storage_credentials',
+  'storage_access_denied',
+  'storage_no_bucket',
+  'storage_throttled',
+  'storage_network',
+  'checksum_mismatch',
   'unknown',
 ] as const;
 
@@ -54,6 +60,32 @@ export const CLASS_INFO: Record<FailureClass, ClassInfo> = {
     severity: 'critical',
     retry: 'never',
     firstAction: 'Binary logs were lost before they were archived: take a full backup now (point-in-time recovery restarts from it) and keep binary logs on the server longer than the archiver may be down.',
+  },
+  // Object storage (storage/s3.ts). Apart from the database's classes (`auth`, `privilege`,
+  // `not_found`, `connection`): the fix is in another system, and an alert must say which.
+  storage_credentials: {
+    severity: 'error',
+    retry: 'never',
+    firstAction: 'Fix the object storage credentials: the key id and secret named by s3.accessKeyEnv / s3.secretKeyEnv or s3.credentialsFile (a key unknown to the storage, a wrong secret, an expired token).',
+  },
+  storage_access_denied: {
+    severity: 'error',
+    retry: 'never',
+    firstAction: 'Allow the key s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject and s3:AbortMultipartUpload on the bucket and prefix: a bucket or user policy refuses one.',
+  },
+  storage_no_bucket: { severity: 'error', retry: 'never', firstAction: 'Create the bucket the repository names, or fix its name, s3.endpoint and s3.region.' },
+  storage_throttled: {
+    severity: 'warning',
+    retry: 'backoff',
+    firstAction: 'The object storage asked the agent to slow down (SlowDown, 503): retries back off; if it persists, lower scheduler.concurrency or ask the provider for a higher request rate.',
+  },
+  storage_network: { severity: 'warning', retry: 'backoff', firstAction: 'Check that the object storage endpoint is reachable from the agent (s3.endpoint, DNS, firewall, proxy).' },
+  // Not `verification` (a backup that is not whole) nor `corruption` (a damaged table): bytes
+  // changed between the agent and the storage; a new copy usually fixes it.
+  checksum_mismatch: {
+    severity: 'error',
+    retry: 'once',
+    firstAction: 'The stored bytes differ from those sent: the copy is made again; if it repeats, check the network path (a proxy rewriting bodies) and the storage\'s health.',
   },
   unknown: { severity: 'error', retry: 'once', firstAction: 'Read the run log; the failure did not match a known pattern.' },
 };

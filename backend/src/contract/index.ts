@@ -3,12 +3,14 @@
 // plugin is built, so its bundle carries none of zod.
 export * from './classes.js';
 export * from './vocabulary.js';
-export type { Attempt, Failure, Manifest, ManifestFile, ManifestTable, Verification, VerifyProblem } from './manifest.js';
+export type { Attempt, Failure, Manifest, ManifestFile, ManifestTable, OffsiteRecord, Verification, VerifyProblem } from './manifest.js';
 export type {
   AgentEvent,
   AgentInfo,
   BackupSummary,
   BinlogInfo,
+  OffsiteAnswer,
+  OffsiteSummary,
   PointInTimePlan,
   Progress,
   RestoreToPointAnswer,

@@ -2,7 +2,7 @@
 // when its manifest says `success` and its files match the checksums written here.
 import { z } from 'zod';
 import { FAILURE_CLASSES, SEVERITIES } from './classes.js';
-import { BACKUP_METHODS, COMPRESSIONS, RUN_STATUSES, VERIFY_LEVELS, VERIFY_PROBLEM_KINDS } from './vocabulary.js';
+import { BACKUP_METHODS, COMPRESSIONS, OFFSITE_STATES, RUN_STATUSES, VERIFY_LEVELS, VERIFY_PROBLEM_KINDS } from './vocabulary.js';
 
 export const MANIFEST_FORMAT = 1;
 export { RUN_STATUSES, type RunStatus } from './vocabulary.js';
@@ -130,3 +130,24 @@ export const manifestSchema = z.object({
   verification: verificationSchema.nullable().default(null),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
+
+/**
+ * offsite.json beside a run's manifest: where the run's offsite copy stands (offsite/). A record of
+ * its own, replaced in one step, so the committed manifest is never rewritten for it.
+ */
+export const offsiteRecordSchema = z.object({
+  format: z.literal(1),
+  state: z.enum(OFFSITE_STATES),
+  /** The copy's folder on the offsite storage. */
+  location: z.string(),
+  /** When the last attempt ended. */
+  at: z.string(),
+  /** When the copy was read back and every file matched the manifest; null until then. */
+  verifiedAt: z.string().nullable(),
+  /** Bytes copied. */
+  bytes: z.number().int().min(0),
+  /** Attempts so far, over all runs. */
+  attempts: z.number().int().min(1),
+  error: failureSchema.nullable(),
+});
+export type OffsiteRecord = z.infer<typeof offsiteRecordSchema>;

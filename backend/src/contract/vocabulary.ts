@@ -21,6 +21,10 @@ export const TARGET_STATES = ['ok', 'failing', 'stale', 'running', 'never'] as c
 export type TargetState = (typeof TARGET_STATES)[number];
 
 /** A binlog archiver: connecting, streaming, waiting to start the tool again, stopped. */
+/** Where a backup's offsite copy stands (offsite/): read back and matched, or its last attempt failed. */
+export const OFFSITE_STATES = ['copied', 'failed'] as const;
+export type OffsiteState = (typeof OFFSITE_STATES)[number];
+
 export const ARCHIVER_STATES = ['starting', 'streaming', 'waiting', 'stopped'] as const;
 export type ArchiverState = (typeof ARCHIVER_STATES)[number];
 

@@ -21,6 +21,11 @@ export async function useObjectStorage(settings: S3Settings): Promise<void> {
   objectStorage = new S3Storage(settings);
 }
 
+/** The same, unless object storage is configured already (a worker thread configures its own). */
+export async function ensureObjectStorage(settings: S3Settings): Promise<void> {
+  if (!objectStorage) await useObjectStorage(settings);
+}
+
 export function storageOf(location: string): Storage {
   if (path.isAbsolute(location)) return posix;
   if (location.startsWith(S3_SCHEME)) {

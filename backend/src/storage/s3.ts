@@ -82,7 +82,10 @@ function clientOf(s: S3Settings): S3Client {
   const fromEnv = () => {
     const accessKeyId = process.env[s.accessKeyEnv];
     const secretAccessKey = process.env[s.secretKeyEnv];
-    if (!accessKeyId || !secretAccessKey) throw new Error(`S3 credentials: set ${s.accessKeyEnv} and ${s.secretKeyEnv}, or s3.credentialsFile`);
+    // Named as the SDK names its own providers' failures, so it is classified with them.
+    if (!accessKeyId || !secretAccessKey) {
+      throw Object.assign(new Error(`S3 credentials: set ${s.accessKeyEnv} and ${s.secretKeyEnv}, or s3.credentialsFile`), { name: 'CredentialsProviderError' });
+    }
     return Promise.resolve({ accessKeyId, secretAccessKey });
   };
   const when = s.checksums ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED';

@@ -215,6 +215,40 @@ export const ALERT_RULES: readonly AlertRule[] = [
     execErrState: ERROR_ON_FAILURE,
   },
   {
+    uid: 'warden-offsite-copy-missing',
+    title: 'WardenOffsiteCopyMissing',
+    // The newest good backup had its window to reach the offsite repository; a target without a
+    // good backup is the stale rule's.
+    expr:
+      `time() - ${METRICS.lastSuccess.name} > ${METRICS.offsiteWindow.name}` +
+      ` and on (target) ${METRICS.offsiteNewestCopied.name} == 0 and on (target) ${METRICS.lastSuccess.name} > 0`,
+    for: '5m',
+    severity: 'error',
+    summary: 'The newest backup of {{ $labels.target }} has no offsite copy',
+    description:
+      'The newest good backup of {{ $labels.target }} finished longer ago than the offsite window and has no verified offsite copy: ' +
+      'losing the backup host would lose it. Every run retries the copy, oldest waiting backup first.',
+    hint: 'Run warden list: the offsite column gives the class of the failed copy (credentials, access, bucket, network); fix it, and the next run copies the backlog.',
+    runbook: 'offsite-copy',
+    noDataState: QUIET_WHEN_EMPTY,
+    execErrState: ERROR_ON_FAILURE,
+  },
+  {
+    uid: 'warden-offsite-copy-failed',
+    title: 'WardenOffsiteCopyFailed',
+    // The local backup is good: a warning, whatever the class, with the class's first action.
+    expr: `max by (target, class) (${METRICS.offsiteFailed.name} == 1)`,
+    for: '0s',
+    severity: 'warning',
+    summary: 'Offsite copy of {{ $labels.target }} failed ({{ $labels.class }})',
+    description:
+      'The latest offsite copy of a backup of {{ $labels.target }} failed with class {{ $labels.class }}; the local backup is good and the next run tries again.',
+    hint: 'byClass',
+    runbook: TROUBLESHOOTING,
+    noDataState: QUIET_WHEN_EMPTY,
+    execErrState: ERROR_ON_FAILURE,
+  },
+  {
     uid: 'warden-agent-down',
     title: 'WardenAgentDown',
     expr: 'up{job="warden"} == 0',

@@ -31,6 +31,20 @@ describe('Backup details page', () => {
     expect(screen.getByText(/Verification at level parse passed/)).toBeInTheDocument();
   });
 
+  it('shows the offsite copy beside the verification, and nothing when none was attempted', async () => {
+    const OFFSITE = `GET ${agentPath(`/api/v1/backups/${ID}/offsite`)}`;
+    const error = failure({ class: 'storage_no_bucket', hint: 'Create the bucket.' });
+    const copy = { state: 'failed', location: `s3://offsite/warden/shop/${ID}`, at: '2025-03-01T11:00:00Z', verifiedAt: null, bytes: 0, attempts: 1, error };
+    mockBackendSrv({ [MANIFEST]: ok(manifest()), [LOG_URL]: ok({ lines: LOG }), [AGENT_INFO]: ABOUT, [OFFSITE]: ok({ offsite: copy }) });
+    const { unmount } = renderApp(`backup/0/${ID}`);
+    expect(await screen.findByText('offsite failed')).toBeInTheDocument();
+    unmount();
+    mockBackendSrv({ [MANIFEST]: ok(manifest()), [LOG_URL]: ok({ lines: LOG }), [AGENT_INFO]: ABOUT, [OFFSITE]: ok({ offsite: null }) });
+    renderApp(`backup/0/${ID}`);
+    await screen.findByText(/Verification at level parse passed/);
+    expect(screen.queryByText(/^offsite/)).toBeNull();
+  });
+
   it('marks the config file as a placeholder when the agent cannot say where it is (an older agent)', async () => {
     mockBackendSrv({ [MANIFEST]: ok(manifest()), [LOG_URL]: ok({ lines: LOG }), [AGENT_INFO]: agentError(404, 'not_found', 'no such endpoint') });
     renderApp(`backup/0/${ID}`);

@@ -7,7 +7,7 @@ import type { AgentConfig } from '../../shared/api/settings';
 import type { Manifest } from '../../../backend/src/contract/index.js';
 import { Attempts } from './Attempts';
 import { BackupFacts } from './BackupFacts';
-import { RunStatusBadge, VerificationBadge } from '../../shared/components/Badges';
+import { OffsiteBadge, RunStatusBadge, VerificationBadge } from '../../shared/components/Badges';
 import { DeleteBackupButton } from './DeleteBackupButton';
 import { ErrorAlert } from '../../shared/components/ErrorAlert';
 import { FailureSummary } from '../../shared/components/FailureSummary';
@@ -51,7 +51,7 @@ function Details({ agent, id }: { agent: AgentConfig; id: string }) {
   const navigate = useNavigate();
   // The verification time before a verify was started: poll until the manifest records a new one.
   const [verifyingFrom, setVerifyingFrom] = useState<string | null>();
-  const { manifest, log, reload } = useBackupDetails(client, id, verifyingFrom !== undefined);
+  const { manifest, log, offsite, reload } = useBackupDetails(client, id, verifyingFrom !== undefined);
   // Only for the restore command: without it (an older agent, an error) the command has a placeholder.
   const about = useAsync(() => client.agentInfo(), [client]);
   const configFile = typeof about.value?.configFile === 'string' ? about.value.configFile : null;
@@ -80,6 +80,7 @@ function Details({ agent, id }: { agent: AgentConfig; id: string }) {
         <Stack direction="row" gap={1} alignItems="center">
           <RunStatusBadge status={m.status} />
           <VerificationBadge verification={m.verification ?? null} />
+          {offsite.value && <OffsiteBadge offsite={offsite.value} />}
           <Text color="secondary">
             {m.target} · {formatRelative(m.startedAt)}
           </Text>

@@ -5,6 +5,20 @@ import { renderAt } from '../../test/render';
 import { BackupsTable } from './BackupsTable';
 
 describe('BackupsTable', () => {
+  it('shows the offsite copy of each backup: copied, failed with its class, or none', () => {
+    const at = '2025-03-01T11:00:00Z';
+    const copied = backup({ id: 'c1', offsite: { state: 'copied', location: 's3://offsite/warden/shop/c1', at, verifiedAt: at, bytes: 10, attempts: 1, error: null } });
+    const failedCopy = backup({
+      id: 'c2',
+      offsite: { state: 'failed', location: 's3://offsite/warden/shop/c2', at, verifiedAt: null, bytes: 0, attempts: 2, error: failure({ class: 'storage_network', hint: 'Check the endpoint.' }) },
+    });
+    renderAt(<BackupsTable slot={3} backups={[copied, failedCopy, backup({ id: 'c3' })]} />);
+    const [one, two, three] = screen.getAllByRole('row').slice(1).map((r) => within(r));
+    expect(one!.getByText('offsite ✓')).toBeInTheDocument();
+    expect(two!.getByText('offsite failed')).toBeInTheDocument();
+    expect(three!.queryByText(/offsite/)).toBeNull();
+  });
+
   it('lists backups with method, sizes, status, verification and class, linking to details', () => {
     const failed = backup({ id: 'b2', status: 'failed', class: 'disk_full', verification: null, error: failure({ class: 'disk_full' }) });
     const full = backup({ id: 'b3', method: 'physical' });

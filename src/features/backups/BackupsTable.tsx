@@ -2,7 +2,7 @@ import { InteractiveTable, Text, TextLink, type Column } from '@grafana/ui';
 import type { BackupSummary } from '../../../backend/src/contract/index.js';
 import { backupUrl } from '../../constants';
 import { formatBytes, formatCount, formatDuration, formatTime } from '../../shared/utils/format';
-import { ClassBadge, RunStatusBadge, VerificationBadge } from '../../shared/components/Badges';
+import { ClassBadge, OffsiteBadge, RunStatusBadge, VerificationBadge } from '../../shared/components/Badges';
 import { describeMethod } from './method';
 
 interface Props {
@@ -10,7 +10,7 @@ interface Props {
   backups: BackupSummary[];
 }
 
-/** The inventory: every run with its method, sizes, duration, status, verification and class. */
+/** The inventory: every run with its method, sizes, duration, status, verification, offsite copy and class. */
 export function BackupsTable({ slot, backups }: Props) {
   const columns: Array<Column<BackupSummary>> = [
     {
@@ -44,6 +44,7 @@ export function BackupsTable({ slot, backups }: Props) {
       header: 'Verification',
       cell: ({ row: { original: b } }) => <VerificationBadge verification={b.verification} />,
     },
+    { id: 'offsite', header: 'Offsite', cell: ({ row: { original: b } }) => <OffsiteBadge offsite={b.offsite} /> },
     { id: 'class', header: 'Class', cell: ({ row: { original: b } }) => <ClassBadge value={b.class} /> },
   ];
   return <InteractiveTable columns={columns} data={backups} getRowId={(b) => b.id} pageSize={25} />;

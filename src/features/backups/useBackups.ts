@@ -19,13 +19,15 @@ export function useBackups(client: AgentClient, filter: BackupFilter) {
 export function useBackupDetails(client: AgentClient, id: string, watch = false) {
   const manifest = useAsync(() => client.getBackup(id), [client, id]);
   const log = useAsync(() => client.getBackupLog(id), [client, id]);
+  const offsite = useAsync(() => client.getBackupOffsite(id), [client, id]);
   const reload = () => {
     manifest.reload();
     log.reload();
+    offsite.reload();
   };
   const live = useAgentEvents(client, (event) => {
     if (event.id === id && event.type !== 'run-progress') reload();
   });
   usePolling(reload, watch || manifest.value?.status === 'running' ? pollInterval(true, live) : null);
-  return { manifest, log, reload };
+  return { manifest, log, offsite, reload };
 }

@@ -11,6 +11,8 @@ import type {
   AgentInfo,
   BackupSummary,
   Manifest,
+  OffsiteAnswer,
+  OffsiteSummary,
   RestoreToPointAnswer,
   RestoreToPointBody,
   RunStatus,
@@ -67,6 +69,16 @@ export class AgentClient {
 
   getBackup(id: string): Promise<Manifest> {
     return request({ url: this.url(`/api/v1/backups/${encodeURIComponent(id)}`) });
+  }
+
+  /** The backup's offsite copy; null when none was attempted, or from an older agent (404). */
+  async getBackupOffsite(id: string): Promise<OffsiteSummary | null> {
+    try {
+      return (await request<OffsiteAnswer>({ url: this.url(`/api/v1/backups/${encodeURIComponent(id)}/offsite`) })).offsite;
+    } catch (err) {
+      if (toAgentError(err).kind === 'not_found') return null;
+      throw err;
+    }
   }
 
   async getBackupLog(id: string): Promise<LogLine[]> {

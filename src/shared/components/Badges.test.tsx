@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ClassBadge, RunStatusBadge, StreamBadge, TargetStateBadge, VerificationBadge } from './Badges';
+import { ClassBadge, OffsiteBadge, RunStatusBadge, StreamBadge, TargetStateBadge, VerificationBadge } from './Badges';
 
 describe('Badges', () => {
   it('names every target state in words', () => {
@@ -31,6 +31,17 @@ describe('Badges', () => {
     expect(screen.getByText('not verified')).toBeInTheDocument();
     rerender(<VerificationBadge verification={{ level: 'restore', ok: false, at: '', restoreSeconds: null, problems: [] }} />);
     expect(screen.getByText('restore failed')).toBeInTheDocument();
+  });
+
+  it('tells a verified offsite copy from a failed one, and says why it failed', () => {
+    const at = '2025-03-01T11:00:00Z';
+    const { container, rerender } = render(<OffsiteBadge offsite={null} />);
+    expect(container).toHaveTextContent('–');
+    rerender(<OffsiteBadge offsite={{ state: 'copied', location: 's3://b/w/shop/1', at, verifiedAt: at, bytes: 1, attempts: 1, error: null }} />);
+    expect(screen.getByText('offsite ✓')).toBeInTheDocument();
+    const error = { class: 'storage_credentials' as const, retryable: false, severity: 'error' as const, code: 'SignatureDoesNotMatch', hint: 'Fix the key.', message: 'm' };
+    rerender(<OffsiteBadge offsite={{ state: 'failed', location: 's3://b/w/shop/1', at, verifiedAt: null, bytes: 0, attempts: 3, error }} />);
+    expect(screen.getByText('offsite failed')).toBeInTheDocument();
   });
 
   it('shows whether live updates arrive, and nothing while the stream first connects', () => {

@@ -1,7 +1,7 @@
-// Small badges: a target's state, a run's status, its failure class, its verification, the live stream.
+// Small badges: a target's state, a run's status, its failure class, its verification, its offsite copy, the live stream.
 import { Badge, type BadgeColor, type IconName } from '@grafana/ui';
 import type { StreamState } from '../api/eventStreams';
-import type { RunClass, RunStatus, TargetState, VerificationSummary } from '../../../backend/src/contract/index.js';
+import type { OffsiteSummary, RunClass, RunStatus, TargetState, VerificationSummary } from '../../../backend/src/contract/index.js';
 
 /** A badge described by a table row: states map to one of these each. */
 export interface BadgeSpec {
@@ -51,6 +51,16 @@ export function VerificationBadge({ verification }: { verification: Verification
   ) : (
     <Badge text={`${verification.level} failed`} color="red" tooltip={verification.problems.map((p) => p.detail).join('; ')} />
   );
+}
+
+/** The offsite copy: read back and matched, or failed with its class; a dash when none was attempted. */
+export function OffsiteBadge({ offsite }: { offsite: OffsiteSummary | null }) {
+  if (!offsite) return <span>–</span>;
+  if (offsite.state === 'copied') {
+    return <Badge text="offsite ✓" color="green" icon="cloud-upload" tooltip={`Copied to ${offsite.location}, read back and matched at ${offsite.verifiedAt ?? offsite.at}`} />;
+  }
+  const why = offsite.error ? `${offsite.error.class}: ${offsite.error.hint}` : 'see the agent log';
+  return <Badge text="offsite failed" color="red" icon="exclamation-triangle" tooltip={`${offsite.attempts} attempt(s), the last at ${offsite.at}. ${why} The next run tries again.`} />;
 }
 
 const STREAM_STATES: Record<Exclude<StreamState, 'connecting'>, BadgeSpec> = {

@@ -1,4 +1,4 @@
-// /api/v1/backups: the catalog (list, one manifest, its log), verification and deletion.
+// /api/v1/backups: the catalog (list, one manifest, its log, its offsite copy), verification and deletion.
 import { Router } from 'express';
 import { z } from 'zod';
 import { findBackup } from '../../catalog/find.js';
@@ -8,7 +8,8 @@ import { readManifest } from '../../catalog/store.js';
 import { storageOf } from '../../storage/index.js';
 import { TARGET_NAME, VERIFY_LEVELS } from '../../config/schema.js';
 import { deleteRun, deletionBlocker } from '../../expire/index.js';
-import { toSummary } from '../../catalog/summaries.js';
+import { offsiteSummaryOf, toSummary } from '../../catalog/summaries.js';
+import { readOffsiteRecord } from '../../catalog/offsite.js';
 import type { ApiContext } from './context.js';
 import { HttpError } from './errors.js';
 import { backupId, configuredTarget, parseBody, parseQuery } from './validate.js';
@@ -55,7 +56,7 @@ export function backupsRouter(ctx: ApiContext): Router {
     }
     const entries = q.target ? (snap.byTarget.get(q.target) ?? []) : [...snap.byTarget.values()].flat();
     const backups = entries
-      .map((e) => toSummary(e.manifest, snap.isLive(e.manifest)))
+      .map((e) => toSummary(e.manifest, snap.isLive(e.manifest), e.offsite ?? null))
       .filter((b) => !q.status || b.status === q.status)
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(0, q.limit);
@@ -83,6 +84,13 @@ export function backupsRouter(ctx: ApiContext): Router {
       }
     }
     res.json({ lines });
+  });
+
+  // Beside the manifest, never in it: the offsite copy's record (offsite/).
+  router.get('/backups/:id/offsite', async (req, res) => {
+    const { dir } = await locate(req.params.id);
+    const record = await readOffsiteRecord(dir);
+    res.json({ offsite: record && offsiteSummaryOf(record) });
   });
 
   router.post('/backups/:id/verify', async (req, res) => {

@@ -13,6 +13,11 @@ describe('retry policy', () => {
     expect(attemptsAllowed('connection', policy)).toBe(4);
     expect(attemptsAllowed('lock_timeout', policy)).toBe(4);
     expect(attemptsAllowed('disk_full', { ...policy, maxAttempts: 1 })).toBe(1);
+    // Object storage: what waiting fixes is retried with backoff, what an operator must fix is not.
+    expect(attemptsAllowed('storage_throttled', policy)).toBe(4);
+    expect(attemptsAllowed('storage_network', policy)).toBe(4);
+    expect(attemptsAllowed('checksum_mismatch', policy)).toBe(2);
+    for (const cls of ['storage_credentials', 'storage_access_denied', 'storage_no_bucket'] as const) expect(attemptsAllowed(cls, policy), cls).toBe(1);
   });
 
   it('backs off exponentially with full jitter under a cap', () => {

@@ -6,23 +6,47 @@ import os from 'node:os';
 import type mysql from 'mysql2/promise';
 import type { ServerFacts } from '../mysql/server.js';
 import { rows } from '../mysql/server.js';
-import { findPhysicalTool, type PhysicalTool } from '../mysql/physicalTool.js';
+import { findPhysicalTool, type PhysicalTool, serverSeries, toolSeries } from '../mysql/physicalTool.js';
 import { type Grant, holds, holdsBinlogMonitor } from './grants.js';
 import { type Check, fail, ok, warn } from './result.js';
 
-export async function physicalChecks(conn: mysql.Connection, server: ServerFacts, grants: Grant[]): Promise<{ checks: Check[]; tool: PhysicalTool | null }> {
+/** `tableBytes`: every table of the server on disk (data and indexes), which the tool copies. */
+export async function physicalChecks(conn: mysql.Connection, server: ServerFacts, grants: Grant[]): Promise<{ checks: Check[]; tool: PhysicalTool | null; tableBytes: number }> {
   const checks: Check[] = [physicalGrants(grants, server)];
   let tool: PhysicalTool | null = null;
   try {
     tool = await findPhysicalTool(server.flavor);
-    checks.push(ok('tool', `${tool.name}: ${tool.version} (for a ${server.flavor} server)`));
+    const mismatch = seriesMismatch(tool, server);
+    checks.push(mismatch ?? ok('tool', `${tool.name}: ${tool.version} (for a ${server.flavor} server ${server.version})`));
   } catch (err) {
     const hint = server.flavor === 'mariadb' ? 'Install mariadb-backup (it brings mbstream) on the database host.' : 'Install Percona XtraBackup (xtrabackup, xbstream) on the database host.';
     checks.push(fail('tool', 'not_found', (err as Error).message, hint));
   }
-  const [info] = await rows(conn, 'SELECT @@datadir AS datadir, @@hostname AS host');
+  // One round trip. The sum counts only the tables this user can see: the grants check above asks for SELECT on the target's databases.
+  const [info] = await rows(
+    conn,
+    `SELECT @@datadir AS datadir, @@hostname AS host,
+            (SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE') AS tableBytes`,
+  );
   checks.push(await datadirCheck(String(info?.datadir ?? ''), String(info?.host ?? '')));
-  return { checks, tool };
+  return { checks, tool, tableBytes: Number(info?.tableBytes ?? 0) };
+}
+
+/**
+ * The tool reads the server's own redo log and data files, whose formats change between series, so
+ * it must be of the server's series (major.minor). MariaDB ships mariadb-backup with each server
+ * release, "tightly connected to the storage engines" and tested against that server
+ * (https://mariadb.com/kb/en/mariabackup-overview/, "MariaDB Backup Releases"); Percona says to use
+ * the XtraBackup of the server's version series and stops otherwise
+ * (https://docs.percona.com/percona-xtrabackup/8.4/server-backup-version-comparison.html).
+ */
+export function seriesMismatch(tool: Pick<PhysicalTool, 'name' | 'version' | 'flavor'>, server: Pick<ServerFacts, 'version' | 'flavor'>): Check | null {
+  const wanted = serverSeries(server.version);
+  const has = toolSeries(tool.version);
+  if (wanted !== null && has === wanted) return null;
+  const pkg = server.flavor === 'mariadb' ? `mariadb-backup ${wanted ?? ''} (the package of the same MariaDB release as the server)` : `Percona XtraBackup ${wanted ?? ''} (percona-xtrabackup-${wanted?.replace('.', '') ?? ''})`;
+  const what = has === null ? `${tool.name} does not say which server series it was built for (${JSON.stringify(tool.version)})` : `${tool.name} is built for ${server.flavor === 'mariadb' ? 'MariaDB' : 'MySQL'} ${has}; the server is ${server.version}`;
+  return fail('tool', 'config', `${what}: a physical backup needs the tool of the server's own series`, `Install ${pkg.replace(/ {2}/g, ' ')} on the database host.`);
 }
 
 /**

@@ -36,6 +36,23 @@ export async function findPhysicalTool(flavor: 'mariadb' | 'mysql'): Promise<Phy
 }
 
 /**
+ * The server series (major.minor) a physical tool was built for, from its `--version`:
+ * `mariadb-backup based on MariaDB server 10.11.19-MariaDB debian-linux-gnu (x86_64)` (printed here;
+ * `mariabackup based on …` before 10.5), `xtrabackup version 8.0.35-30 based on MySQL server 8.0.35
+ * Linux (x86_64) (revision id: …)` (Percona's manual). Null when the line says no series.
+ */
+export function toolSeries(versionText: string): string | null {
+  const m = /based on (?:MariaDB|MySQL) server (\d+)\.(\d+)\./.exec(versionText) ?? /xtrabackup version (\d+)\.(\d+)\./.exec(versionText);
+  return m ? `${m[1]}.${m[2]}` : null;
+}
+
+/** A server's series (major.minor) from its VERSION(): `10.11.19-MariaDB-0+deb12u1`, `8.0.36`. */
+export function serverSeries(version: string): string | null {
+  const m = /^(\d+)\.(\d+)\./.exec(version);
+  return m ? `${m[1]}.${m[2]}` : null;
+}
+
+/**
  * `--backup` streamed to stdout. The defaults file must come first (both tools read it with
  * my_load_defaults before any other option); `--target-dir` is a private scratch folder the tool
  * may keep small files in. mariadb-backup: https://mariadb.com/kb/en/mariabackup-options/ (--stream=mbstream).

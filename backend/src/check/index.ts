@@ -18,7 +18,7 @@ import { connect, readServerFacts, rows, ServerError, type ServerEndpoint, type 
 import { binlogMonitorPrivilege, binlogRetentionVariable, coordinatesPlan, toolTakesGlobalLock } from '../mysql/dialect.js';
 import { chooseDumpTool, findDumpTools, type DumpTool, which } from '../mysql/tool.js';
 import { archiveChecks } from './archive.js';
-import { physicalChecks } from './physical.js';
+import { lookUpPhysicalTools, physicalChecks } from './physical.js';
 import type { PhysicalTool } from '../mysql/physicalTool.js';
 import { type Grant, holds, holdsBinlogMonitor, holdsOnTable, readGrants } from './grants.js';
 import { type Check, fail, ok, warn } from './result.js';
@@ -77,6 +77,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
 
   // The repository, the tool and the server do not depend on each other: ask them all at once.
   const caught = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+  const physicalTools = physical ? lookUpPhysicalTools() : null;
   const [repository, tool, conn] = await Promise.all([
     repositoryCheck(config, target), // reports its own failure as a check
     physical ? null : findDumpTools(target.tool).catch(caught),
@@ -117,7 +118,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     const grants = await readGrants(conn);
     let serverTableBytes: number | null = null;
     if (physical) {
-      const found = await physicalChecks(conn, server, grants);
+      const found = await physicalChecks(conn, server, grants, physicalTools ?? undefined);
       facts.physicalTool = found.tool;
       serverTableBytes = found.tableBytes;
       checks.push(...found.checks);

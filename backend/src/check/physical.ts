@@ -10,12 +10,24 @@ import { findPhysicalTool, type PhysicalTool, serverSeries, toolSeries } from '.
 import { type Grant, holds, holdsBinlogMonitor } from './grants.js';
 import { type Check, fail, ok, warn } from './result.js';
 
+/** Each family's tool looked up (its --version run) at once, while the pre-flight connects: the server's family picks one after. */
+export function lookUpPhysicalTools(): Record<'mariadb' | 'mysql', Promise<PhysicalTool>> {
+  const found = { mariadb: findPhysicalTool('mariadb'), mysql: findPhysicalTool('mysql') };
+  for (const p of Object.values(found)) p.catch(() => undefined); // the one not used may fail unseen
+  return found;
+}
+
 /** `tableBytes`: every table of the server on disk (data and indexes), which the tool copies. */
-export async function physicalChecks(conn: mysql.Connection, server: ServerFacts, grants: Grant[]): Promise<{ checks: Check[]; tool: PhysicalTool | null; tableBytes: number }> {
+export async function physicalChecks(
+  conn: mysql.Connection,
+  server: ServerFacts,
+  grants: Grant[],
+  tools = lookUpPhysicalTools(),
+): Promise<{ checks: Check[]; tool: PhysicalTool | null; tableBytes: number }> {
   const checks: Check[] = [physicalGrants(grants, server)];
   let tool: PhysicalTool | null = null;
   try {
-    tool = await findPhysicalTool(server.flavor);
+    tool = await tools[server.flavor];
     const mismatch = seriesMismatch(tool, server);
     checks.push(mismatch ?? ok('tool', `${tool.name}: ${tool.version} (for a ${server.flavor} server ${server.version})`));
   } catch (err) {

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPhysicalTool, serverSeries, toolSeries } from '../mysql/physicalTool.js';
-import { datadirCheck, seriesMismatch } from './physical.js';
+import { type Grant, parseGrant } from './grants.js';
+import { datadirCheck, physicalGrantsCheck, physicalGrantsNeeded, seriesMismatch } from './physical.js';
 
 const here = mkdtempSync(path.join(os.tmpdir(), 'warden-datadir-'));
 afterAll(() => rmSync(here, { recursive: true, force: true }));
@@ -63,5 +64,45 @@ describe("the physical tool's series against the server's", () => {
     expect(seriesMismatch({ ...xb80, version: 'xtrabackup' }, { flavor: 'mysql', version: '8.4.3' })?.detail).toBe(
       'xtrabackup does not say which server series it was built for ("xtrabackup"): a physical backup needs the tool of the server\'s own series',
     );
+  });
+});
+
+describe('the grants a physical backup needs, by server', () => {
+  const parse = (...lines: string[]) => lines.map((l) => parseGrant(l)).filter((g): g is Grant => g !== null);
+  const server = (flavor: 'mariadb' | 'mysql', version: string) => ({ flavor, version, databases: ['shop'] }) as Parameters<typeof physicalGrantsCheck>[1];
+
+  it('asks each tool for what its documentation lists', () => {
+    expect(physicalGrantsNeeded({ flavor: 'mariadb', version: '10.11.19-MariaDB' })).toEqual({ global: ['RELOAD', 'PROCESS', 'LOCK TABLES', 'BINLOG MONITOR'], tables: [] });
+    expect(physicalGrantsNeeded({ flavor: 'mysql', version: '5.7.44-log' })).toEqual({ global: ['RELOAD', 'PROCESS', 'LOCK TABLES', 'REPLICATION CLIENT'], tables: [] });
+    for (const version of ['8.0.36', '8.4.3']) {
+      expect(physicalGrantsNeeded({ flavor: 'mysql', version })).toEqual({
+        global: ['RELOAD', 'PROCESS', 'LOCK TABLES', 'REPLICATION CLIENT', 'BACKUP_ADMIN'],
+        tables: [{ database: 'performance_schema', table: 'log_status' }],
+      });
+    }
+  });
+
+  it("passes XtraBackup's minimal grant on MySQL 8.0 and names what is missing", () => {
+    const minimal = parse(
+      'GRANT RELOAD, PROCESS, LOCK TABLES, REPLICATION CLIENT, BACKUP_ADMIN ON *.* TO `bkpuser`@`localhost`',
+      'GRANT SELECT ON `performance_schema`.`log_status` TO `bkpuser`@`localhost`',
+      'GRANT SELECT ON `shop`.* TO `bkpuser`@`localhost`',
+    );
+    expect(physicalGrantsCheck(minimal, server('mysql', '8.0.36'))).toMatchObject({ status: 'OK' });
+    const noAdmin = parse('GRANT RELOAD, PROCESS, LOCK TABLES, REPLICATION CLIENT, SELECT ON *.* TO `b`@`%`');
+    expect(physicalGrantsCheck(noAdmin, server('mysql', '8.4.3'))).toMatchObject({
+      status: 'FAIL',
+      class: 'privilege',
+      detail: 'missing: BACKUP_ADMIN ON *.*',
+      hint: 'GRANT BACKUP_ADMIN ON *.* to the backup user (see the README for the full grant).',
+    });
+    // MySQL 5.7 has no BACKUP_ADMIN: the same grant is enough there.
+    expect(physicalGrantsCheck(noAdmin, server('mysql', '5.7.44'))).toMatchObject({ status: 'OK' });
+    const noLogStatus = parse('GRANT RELOAD, PROCESS, LOCK TABLES, REPLICATION CLIENT, BACKUP_ADMIN ON *.* TO `b`@`%`', 'GRANT SELECT ON `shop`.* TO `b`@`%`');
+    expect(physicalGrantsCheck(noLogStatus, server('mysql', '8.0.36'))).toMatchObject({
+      status: 'FAIL',
+      detail: 'missing: SELECT ON performance_schema.log_status',
+      hint: 'GRANT SELECT ON performance_schema.log_status to the backup user (see the README for the full grant).',
+    });
   });
 });

@@ -11,7 +11,7 @@ import { createDecompressor } from '../dumpfile/decompress.js';
 import { HashTap } from '../dumpfile/stream.js';
 import type { FailureEvidence } from '../classify/types.js';
 import { collectStderr, killChild, runChild, spawnChild } from '../mysql/children.js';
-import { findPhysicalTool, physicalPrepareArgs } from '../mysql/physicalTool.js';
+import { findPhysicalTool, physicalPrepareArgs, streamExtractArgs } from '../mysql/physicalTool.js';
 import { storageOf } from '../storage/index.js';
 
 export interface Unpacked {
@@ -54,7 +54,7 @@ export async function unpackStream(stored: string, manifest: Manifest, into: str
   const tool = await findPhysicalTool(streamName === 'xbstream' ? 'mysql' : 'mariadb');
   await mkdir(into, { recursive: true });
   signal.throwIfAborted();
-  const extract = spawnChild(tool.stream.path, ['-x', '-C', into], ['pipe', 'ignore', 'pipe']);
+  const extract = spawnChild(tool.stream.path, streamExtractArgs(into), ['pipe', 'ignore', 'pipe']);
   const extractErr = collectStderr(extract);
   const extracted = once(extract, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   // On abort the stream program is stopped and waited for below: nothing writes into `into` after.

@@ -120,6 +120,25 @@ describe('physical backups', () => {
     expect(readdirSync(dir!).sort()).toEqual(['log.jsonl', 'manifest.json']);
   }, 60_000);
 
+  it("estimates the space of a physical backup from the server's tables on disk, then from the previous full backup", async () => {
+    const ws = physicalWorkspace('phys', { verifyAfterBackup: 'none' });
+    const estimate = async () => {
+      const check = await runWarden(['check', '--config', ws.config, '--target', 'shop', '--json'], ENV);
+      const space = (check.json.targets[0].checks as { name: string; detail: string }[]).find((c) => c.name === 'space')!;
+      return Number(/\(estimate ([\d.]+) MiB x /.exec(space.detail)?.[1]);
+    };
+    const first = await estimate();
+    // Every table of the server, data and indexes (the tool copies them all, not the target's databases only), at the stated 0.5 for zstd.
+    const [{ bytes }] = (await getServer().query<{ bytes: string }>("SELECT SUM(DATA_LENGTH + INDEX_LENGTH) AS bytes FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE'")) as [{ bytes: string }];
+    expect(first).toBeCloseTo(Math.ceil(Number(bytes) * 0.5) / 1048576, 0);
+    const [{ shopData }] = (await getServer().query<{ shopData: string }>("SELECT SUM(DATA_LENGTH) AS shopData FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop'")) as [{ shopData: string }];
+    expect(first).toBeGreaterThan((Number(shopData) * 0.5) / 1048576 + 1);
+
+    const r = await runWarden(['backup', '--config', ws.config, '--target', 'shop', '--json'], ENV);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await estimate()).toBeCloseTo(Math.ceil((r.json.bytes as number) * 1.1) / 1048576, 1);
+  }, 120_000);
+
   it('publishes nothing when the tool is killed midway, and says killed', async () => {
     const server = getServer();
     const ws = physicalWorkspace('phys', { retry: { maxAttempts: 1 }, verifyAfterBackup: 'none' });

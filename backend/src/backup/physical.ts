@@ -44,7 +44,10 @@ export async function runPhysical(ctx: RunContext<PhysicalTool>, plan: PhysicalP
   try {
     scratch = mkdtempSync(path.join(runtimeDir(), 'physical-'));
     defaults = writeDefaultsFile(target.user, ctx.password);
-    const before = await countTables(conn, server.databases);
+    // Counted while the tool starts copying, not before it: the counts only need to come before the
+    // backup's consistent point (the end of the copy) to show which tables moved in between.
+    const counting = countTables(conn, server.databases);
+    counting.catch(() => undefined); // awaited below; a failure then fails the run
     const fromLsn = plan.previous?.lsn?.toLsn ?? 0;
     const args = physicalBackupArgs(tool, defaults.path, ctx.endpoint, scratch, plan.previous ? fromLsn : null);
     const fileName = physicalFileName(target.compression);
@@ -72,6 +75,7 @@ export async function runPhysical(ctx: RunContext<PhysicalTool>, plan: PhysicalP
     const [flow, exit] = await Promise.allSettled([pipeline(child.stdout!, sink.input), once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>]);
     supervisor.dispose();
     const [exitCode, signal] = exit.status === 'fulfilled' ? exit.value : [null, null];
+    log.debug({ exitCode, signal, rawBytes: sink.input.bytes }, 'the tool ended');
     const osErrors = [flow, exit].map((r) => (r.status === 'rejected' ? toOsError(r.reason) : null)).filter((e): e is OsError => e !== null);
     const evidence = (sinkFailure: Awaited<ReturnType<FileSink['abort']>>): FailureEvidence => ({
       tool: tool.name,
@@ -87,10 +91,15 @@ export async function runPhysical(ctx: RunContext<PhysicalTool>, plan: PhysicalP
       return { ...empty(), evidence: e, message: summarize(e), stopReason: supervisor.reason() };
     };
     if (exitCode !== 0 || signal !== null || flow.status === 'rejected' || supervisor.reason() !== null) return failed(evidence(await sink.abort()));
-    const published = await sink.finish({ role: 'stream' });
+    const before = await counting.catch(async (err: unknown) => {
+      await sink.abort();
+      throw err;
+    });
+    // The file is made durable and published while the server counts again, nearest the consistent point.
+    const [published, after] = await Promise.all([sink.finish({ role: 'stream' }), countTables(conn, server.databases)]);
     if ('failure' in published) return failed(evidence(published.failure));
     log.info({ file: fileName, rawBytes: published.file.rawBytes, bytes: published.file.bytes, lsn: report.lsn, binlog: report.binlog }, 'file published');
-    const tables = settleCounts(before, await countTables(conn, server.databases));
+    const tables = settleCounts(before, after);
     const warnings = [
       ...(plan.fallback ? [plan.reason] : []),
       ...(report.lsn ? [] : [`${tool.name} did not report the backup's log sequence numbers: an incremental cannot start from this backup`]),

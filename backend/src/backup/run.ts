@@ -257,8 +257,8 @@ interface AttemptOutcome {
 
 async function attempt(manifest: Manifest, dir: string, opts: BackupOptions, log: Logger, signal: AbortSignal, endpoint: ServerEndpoint): Promise<AttemptOutcome> {
   const { config, target } = opts;
-  // stdbuf is probed while the pre-flight talks to the server, not after it.
-  void workingStdbuf();
+  // stdbuf is probed while the pre-flight talks to the server, not after it; a physical tool's stream needs none.
+  if (target.method !== 'physical') void workingStdbuf();
   const pre = await runPreflight({ config, target, endpoint, env: opts.env });
   opts.onPreflight?.(pre.checks);
   for (const c of pre.checks) log[c.status === 'FAIL' ? 'error' : c.status === 'WARN' ? 'warn' : 'debug']({ check: c }, `pre-flight ${c.name}: ${c.status} ${c.detail}`);

@@ -14,6 +14,8 @@ export interface Chain {
   links: CatalogEntry[];
   /** Why the chain cannot be restored, or null when it can. */
   problem: string | null;
+  /** The manifests contradict what the chain implies (positions, LSNs): forged or damaged, not just incomplete. */
+  corrupt?: boolean;
 }
 
 /** A good link: it succeeded and no later verification failed it. */
@@ -33,15 +35,29 @@ export async function resolveChain(last: CatalogEntry, lookup: LinkLookup): Prom
     if (typeof found === 'string') return broken(`is missing (${found})`);
     const prev = found.manifest;
     if (!isGoodLink(prev)) return broken(`is not a good backup (${prev.status}${prev.verification?.ok === false ? ', failed verification' : ''})`);
-    if (prev.lsn?.toLsn !== current.lsn?.fromLsn) return broken(`ends at LSN ${prev.lsn?.toLsn ?? 'unknown'}, not at ${current.lsn?.fromLsn ?? 'unknown'} where the next link starts`);
     links.unshift(found);
     current = prev;
   }
-  const base = links[0]!.manifest;
-  if (last.manifest.chain && base.id !== last.manifest.chain.baseId) {
-    return { links, problem: `backup ${last.manifest.id} names ${last.manifest.chain.baseId} as its full backup, but its links lead to ${base.id}` };
-  }
-  return { links, problem: null };
+  const contradiction = links.map((l, i) => linkContradiction(l.manifest, i, links[0]!.manifest, links[i - 1]?.manifest)).find((p) => p !== null);
+  return contradiction ? { links, problem: contradiction, corrupt: true } : { links, problem: null };
+}
+
+const isLsn = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/**
+ * A manifest is written by whoever can write the repository, so its chain fields are checked
+ * against what the walk found: the link at index i must say position i (the restore unpacks it
+ * into a folder named by i), name the full backup the walk reached, and carry whole LSNs that
+ * start where the link before ended (a full backup starts at 0).
+ */
+function linkContradiction(m: Manifest, index: number, base: Manifest, previous: Manifest | undefined): string | null {
+  const lsn = m.lsn;
+  if (!lsn || ![lsn.fromLsn, lsn.toLsn, lsn.lastLsn].every(isLsn)) return `backup ${m.id} has no whole log sequence numbers (${JSON.stringify(lsn)})`;
+  if (lsn.toLsn < lsn.fromLsn || lsn.lastLsn < lsn.toLsn) return `backup ${m.id} records LSNs out of order: from ${lsn.fromLsn}, to ${lsn.toLsn}, last ${lsn.lastLsn}`;
+  if (index === 0) return m.chain === null && lsn.fromLsn === 0 ? null : `backup ${m.id} starts the chain but is not a full backup (position ${m.chain?.position ?? 0}, from LSN ${lsn.fromLsn})`;
+  if (m.chain?.position !== index) return `backup ${m.id} says it is link ${String(m.chain?.position)} of its chain; it is link ${index}`;
+  if (m.chain.baseId !== base.id) return `backup ${m.id} names ${m.chain.baseId} as its full backup, but its links lead to ${base.id}`;
+  return previous?.lsn?.toLsn === lsn.fromLsn ? null : `backup ${m.id} starts at LSN ${lsn.fromLsn}, not at ${String(previous?.lsn?.toLsn)} where ${previous?.id} ends`;
 }
 
 /** Links looked up among runs already listed. */

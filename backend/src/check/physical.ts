@@ -6,38 +6,101 @@ import os from 'node:os';
 import type mysql from 'mysql2/promise';
 import type { ServerFacts } from '../mysql/server.js';
 import { rows } from '../mysql/server.js';
-import { findPhysicalTool, type PhysicalTool } from '../mysql/physicalTool.js';
-import { type Grant, holds, holdsBinlogMonitor } from './grants.js';
+import { findPhysicalTool, type PhysicalTool, serverSeries, toolSeries } from '../mysql/physicalTool.js';
+import { type Grant, holds, holdsBinlogMonitor, holdsOnTable } from './grants.js';
 import { type Check, fail, ok, warn } from './result.js';
 
-export async function physicalChecks(conn: mysql.Connection, server: ServerFacts, grants: Grant[]): Promise<{ checks: Check[]; tool: PhysicalTool | null }> {
-  const checks: Check[] = [physicalGrants(grants, server)];
+/** Each family's tool looked up (its --version run) at once, while the pre-flight connects: the server's family picks one after. */
+export function lookUpPhysicalTools(): Record<'mariadb' | 'mysql', Promise<PhysicalTool>> {
+  const found = { mariadb: findPhysicalTool('mariadb'), mysql: findPhysicalTool('mysql') };
+  for (const p of Object.values(found)) p.catch(() => undefined); // the one not used may fail unseen
+  return found;
+}
+
+/** `tableBytes`: every table of the server on disk (data and indexes), which the tool copies. */
+export async function physicalChecks(
+  conn: mysql.Connection,
+  server: ServerFacts,
+  grants: Grant[],
+  tools = lookUpPhysicalTools(),
+): Promise<{ checks: Check[]; tool: PhysicalTool | null; tableBytes: number }> {
+  const checks: Check[] = [physicalGrantsCheck(grants, server)];
   let tool: PhysicalTool | null = null;
   try {
-    tool = await findPhysicalTool(server.flavor);
-    checks.push(ok('tool', `${tool.name}: ${tool.version} (for a ${server.flavor} server)`));
+    tool = await tools[server.flavor];
+    const mismatch = seriesMismatch(tool, server);
+    checks.push(mismatch ?? ok('tool', `${tool.name}: ${tool.version} (for a ${server.flavor} server ${server.version})`));
   } catch (err) {
     const hint = server.flavor === 'mariadb' ? 'Install mariadb-backup (it brings mbstream) on the database host.' : 'Install Percona XtraBackup (xtrabackup, xbstream) on the database host.';
     checks.push(fail('tool', 'not_found', (err as Error).message, hint));
   }
-  const [info] = await rows(conn, 'SELECT @@datadir AS datadir, @@hostname AS host');
+  // One round trip. The sum counts only the tables this user can see: the grants check above asks for SELECT on the target's databases.
+  const [info] = await rows(
+    conn,
+    `SELECT @@datadir AS datadir, @@hostname AS host,
+            (SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE') AS tableBytes`,
+  );
   checks.push(await datadirCheck(String(info?.datadir ?? ''), String(info?.host ?? '')));
-  return { checks, tool };
+  return { checks, tool, tableBytes: Number(info?.tableBytes ?? 0) };
 }
 
 /**
- * What the tool asks of the backup user. mariadb-backup 10.11 (https://mariadb.com/kb/en/mariabackup-overview/,
- * "Authentication and Privileges"; a missing RELOAD ends it with `missing required privilege RELOAD on *.*`):
- * RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR. XtraBackup 8.0 (https://docs.percona.com/percona-xtrabackup/8.0/privileges.html):
- * RELOAD, LOCK TABLES, PROCESS, REPLICATION CLIENT, BACKUP_ADMIN. The agent's row counts need SELECT.
+ * The tool reads the server's own redo log and data files, whose formats change between series, so
+ * it must be of the server's series (major.minor). MariaDB ships mariadb-backup with each server
+ * release, "tightly connected to the storage engines" and tested against that server
+ * (https://mariadb.com/kb/en/mariabackup-overview/, "MariaDB Backup Releases"); Percona says to use
+ * the XtraBackup of the server's version series and stops otherwise
+ * (https://docs.percona.com/percona-xtrabackup/8.4/server-backup-version-comparison.html).
  */
-function physicalGrants(grants: Grant[], server: ServerFacts): Check {
-  const missing = ['RELOAD', 'PROCESS', 'LOCK TABLES', ...(server.flavor === 'mysql' ? ['BACKUP_ADMIN'] : [])].filter((p) => !holds(grants, p));
-  if (!holdsBinlogMonitor(grants)) missing.push(server.flavor === 'mariadb' ? 'BINLOG MONITOR' : 'REPLICATION CLIENT');
+export function seriesMismatch(tool: Pick<PhysicalTool, 'name' | 'version' | 'flavor'>, server: Pick<ServerFacts, 'version' | 'flavor'>): Check | null {
+  const wanted = serverSeries(server.version);
+  const has = toolSeries(tool.version);
+  if (wanted !== null && has === wanted) return null;
+  const pkg = server.flavor === 'mariadb' ? `mariadb-backup ${wanted ?? ''} (the package of the same MariaDB release as the server)` : `Percona XtraBackup ${wanted ?? ''} (percona-xtrabackup-${wanted?.replace('.', '') ?? ''})`;
+  const what = has === null ? `${tool.name} does not say which server series it was built for (${JSON.stringify(tool.version)})` : `${tool.name} is built for ${server.flavor === 'mariadb' ? 'MariaDB' : 'MySQL'} ${has}; the server is ${server.version}`;
+  return fail('tool', 'config', `${what}: a physical backup needs the tool of the server's own series`, `Install ${pkg.replace(/ {2}/g, ' ')} on the database host.`);
+}
+
+/** What a physical tool needs of the backup user: global privileges, and SELECT on single tables. */
+export interface PhysicalGrants {
+  global: string[];
+  tables: { database: string; table: string }[];
+}
+
+/**
+ * What the tool asks of the backup user, by server, with the agent's SELECT for row counts beside.
+ * - mariadb-backup 10.11 (https://mariadb.com/kb/en/mariabackup-overview/, "Authentication and
+ *   Privileges"; run here: a missing RELOAD ends it with `missing required privilege RELOAD on *.*`):
+ *   RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR (REPLICATION CLIENT's name since 10.5).
+ * - XtraBackup 8.0 and 8.4 for MySQL 8.0+ (https://docs.percona.com/percona-xtrabackup/8.0/privileges.html,
+ *   its minimal grant; not run here): BACKUP_ADMIN (LOCK INSTANCE FOR BACKUP, performance_schema.log_status),
+ *   PROCESS, RELOAD, LOCK TABLES, REPLICATION CLIENT, and SELECT on performance_schema.log_status.
+ * - XtraBackup 2.4 for MySQL 5.7 (https://docs.percona.com/percona-xtrabackup/2.4/using_xtrabackup/privileges.html):
+ *   RELOAD, LOCK TABLES, PROCESS, REPLICATION CLIENT; 5.7 has no BACKUP_ADMIN.
+ */
+export function physicalGrantsNeeded(server: Pick<ServerFacts, 'flavor' | 'version'>): PhysicalGrants {
+  if (server.flavor === 'mariadb') return { global: ['RELOAD', 'PROCESS', 'LOCK TABLES', 'BINLOG MONITOR'], tables: [] };
+  const [major = 0] = server.version.split('.').map(Number);
+  if (major < 8) return { global: ['RELOAD', 'PROCESS', 'LOCK TABLES', 'REPLICATION CLIENT'], tables: [] };
+  return { global: ['RELOAD', 'PROCESS', 'LOCK TABLES', 'REPLICATION CLIENT', 'BACKUP_ADMIN'], tables: [{ database: 'performance_schema', table: 'log_status' }] };
+}
+
+export function physicalGrantsCheck(grants: Grant[], server: Pick<ServerFacts, 'flavor' | 'version' | 'databases'>): Check {
+  const needed = physicalGrantsNeeded(server);
+  // BINLOG MONITOR and REPLICATION CLIENT are one privilege under two names (check/grants.ts).
+  const binlog = (p: string) => p === 'BINLOG MONITOR' || p === 'REPLICATION CLIENT';
+  const missing = needed.global.filter((p) => (binlog(p) ? !holdsBinlogMonitor(grants) : !holds(grants, p)));
+  const tables = needed.tables.filter((t) => !holdsOnTable(grants, 'SELECT', t.database, t.table));
   const unreadable = server.databases.filter((db) => !holds(grants, 'SELECT', db));
-  if (missing.length === 0 && unreadable.length === 0) return ok('grants', `${server.flavor === 'mariadb' ? 'RELOAD, PROCESS, LOCK TABLES, BINLOG MONITOR' : 'RELOAD, PROCESS, LOCK TABLES, BACKUP_ADMIN, REPLICATION CLIENT'}, SELECT`);
-  const detail = [...missing.map((p) => `${p} ON *.*`), ...unreadable.map((db) => `SELECT ON \`${db}\`.* (row counts)`)];
-  return fail('grants', 'privilege', `missing: ${detail.join(', ')}`, `GRANT ${[...missing, ...(unreadable.length > 0 ? ['SELECT'] : [])].join(', ')} to the backup user (see the README for the full grant).`);
+  if (missing.length === 0 && tables.length === 0 && unreadable.length === 0) {
+    return ok('grants', [...needed.global, ...needed.tables.map((t) => `SELECT ON ${t.database}.${t.table}`), 'SELECT'].join(', '));
+  }
+  const detail = [...missing.map((p) => `${p} ON *.*`), ...tables.map((t) => `SELECT ON ${t.database}.${t.table}`), ...unreadable.map((db) => `SELECT ON \`${db}\`.* (row counts)`)];
+  const grantsToRun = [
+    ...(missing.length > 0 || unreadable.length > 0 ? [`GRANT ${[...missing, ...(unreadable.length > 0 ? ['SELECT'] : [])].join(', ')} ON *.*`] : []),
+    ...tables.map((t) => `GRANT SELECT ON ${t.database}.${t.table}`),
+  ];
+  return fail('grants', 'privilege', `missing: ${detail.join(', ')}`, `${grantsToRun.join('; ')} to the backup user (see the README for the full grant).`);
 }
 
 /** The tool reads the server's files where the server says they are: this host must have them, readable. */

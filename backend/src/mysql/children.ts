@@ -72,3 +72,38 @@ export function collectStderr(child: ChildProcess): () => string {
   });
   return () => text;
 }
+
+export interface ChildExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/**
+ * Runs a program to its end with its stderr kept. On abort its process group is stopped (SIGTERM,
+ * then SIGKILL after `graceMs`) and waited for, so nothing it started still writes when the caller
+ * cleans up after it; the promise then rejects with the signal's reason.
+ */
+export async function runChild(file: string, args: readonly string[], signal: AbortSignal, graceMs = 5000): Promise<ChildExit> {
+  signal.throwIfAborted();
+  const child = spawnChild(file, args, ['ignore', 'ignore', 'pipe']);
+  const stderr = collectStderr(child);
+  const closed = new Promise<ChildExit>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (exitCode, sig) => resolve({ exitCode, signal: sig, stderr: stderr() }));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    killChild(child, 'SIGTERM');
+    timer = setTimeout(() => killChild(child, 'SIGKILL'), graceMs);
+  };
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    const exit = await closed;
+    signal.throwIfAborted();
+    return exit;
+  } finally {
+    signal.removeEventListener('abort', stop);
+    clearTimeout(timer);
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCheckpoints, type PhysicalReport, readPhysicalLine } from './physicalTool.js';
+import { parseCheckpoints, physicalBackupArgs, physicalCopyBackArgs, physicalPrepareArgs, type PhysicalReport, type PhysicalTool, readPhysicalLine, streamExtractArgs } from './physicalTool.js';
 
 function read(lines: string[]): PhysicalReport {
   const report: PhysicalReport = { binlog: null, lsn: null };
@@ -35,5 +35,52 @@ describe('the physical tools\' closing log lines', () => {
   it('parses xtrabackup_checkpoints', () => {
     const text = 'backup_type = full-backuped\nfrom_lsn = 0\nto_lsn = 44404\nlast_lsn = 48333\nrecover_binlog_info = 0\n';
     expect(parseCheckpoints(text)).toEqual({ backup_type: 'full-backuped', from_lsn: '0', to_lsn: '44404', last_lsn: '48333', recover_binlog_info: '0' });
+  });
+});
+
+const tool = (name: PhysicalTool['name']): PhysicalTool => ({
+  name,
+  path: `/usr/bin/${name}`,
+  version: '',
+  flavor: name === 'mariadb-backup' ? 'mariadb' : 'mysql',
+  stream: { name: name === 'mariadb-backup' ? 'mbstream' : 'xbstream', path: '' },
+});
+
+describe("the physical tools' command lines, by tool", () => {
+  it('streams mariadb-backup as mbstream with the clients\' connection options (run here)', () => {
+    expect(physicalBackupArgs(tool('mariadb-backup'), '/run/w/my.cnf', { host: 'db', port: 3306 }, '/run/w/scratch', null)).toEqual([
+      '--defaults-file=/run/w/my.cnf',
+      '--backup',
+      '--stream=mbstream',
+      '--target-dir=/run/w/scratch',
+      '--host=db',
+      '--port=3306',
+      '--protocol=TCP',
+    ]);
+    expect(physicalBackupArgs(tool('mariadb-backup'), 'f', { socket: '/s.sock' }, 't', 44404)).toEqual(['--defaults-file=f', '--backup', '--stream=mbstream', '--incremental-lsn=44404', '--target-dir=t', '--socket=/s.sock', '--protocol=SOCKET']);
+  });
+
+  it('streams XtraBackup as xbstream with the connection options its manual lists (not run here)', () => {
+    expect(physicalBackupArgs(tool('xtrabackup'), 'f', { host: '10.0.0.5', port: 3307 }, 't', null)).toEqual(['--defaults-file=f', '--backup', '--stream=xbstream', '--target-dir=t', '--host=10.0.0.5', '--port=3307']);
+    expect(physicalBackupArgs(tool('xtrabackup'), 'f', { socket: '/var/run/mysqld/mysqld.sock' }, 't', 19747438)).toEqual([
+      '--defaults-file=f',
+      '--backup',
+      '--stream=xbstream',
+      '--incremental-lsn=19747438',
+      '--target-dir=t',
+      '--socket=/var/run/mysqld/mysqld.sock',
+    ]);
+  });
+
+  it('unpacks with -x -C DIR, prepares and copies back with no option file', () => {
+    expect(streamExtractArgs('/tmp/x')).toEqual(['-x', '-C', '/tmp/x']);
+    expect(physicalPrepareArgs('/b')).toEqual(['--no-defaults', '--prepare', '--target-dir=/b']);
+    expect(physicalPrepareArgs('/b', '/i1')).toEqual(['--no-defaults', '--prepare', '--target-dir=/b', '--incremental-dir=/i1']);
+    expect(physicalCopyBackArgs('/b', '/var/lib/mysql')).toEqual(['--no-defaults', '--copy-back', '--target-dir=/b', '--datadir=/var/lib/mysql']);
+  });
+
+  it("parses XtraBackup 8.0's xtrabackup_checkpoints (its manual's sample of an incremental)", () => {
+    const text = 'backup_type = incremental\nfrom_lsn = 1626007\nto_lsn = 4124244\nlast_lsn = 4124244\ncompact = 0\nrecover_binlog_info = 1\n';
+    expect(parseCheckpoints(text)).toMatchObject({ backup_type: 'incremental', from_lsn: '1626007', to_lsn: '4124244', last_lsn: '4124244' });
   });
 });

@@ -36,6 +36,23 @@ export async function findPhysicalTool(flavor: 'mariadb' | 'mysql'): Promise<Phy
 }
 
 /**
+ * The server series (major.minor) a physical tool was built for, from its `--version`:
+ * `mariadb-backup based on MariaDB server 10.11.19-MariaDB debian-linux-gnu (x86_64)` (printed here;
+ * `mariabackup based on …` before 10.5), `xtrabackup version 8.0.35-30 based on MySQL server 8.0.35
+ * Linux (x86_64) (revision id: …)` (Percona's manual). Null when the line says no series.
+ */
+export function toolSeries(versionText: string): string | null {
+  const m = /based on (?:MariaDB|MySQL) server (\d+)\.(\d+)\./.exec(versionText) ?? /xtrabackup version (\d+)\.(\d+)\./.exec(versionText);
+  return m ? `${m[1]}.${m[2]}` : null;
+}
+
+/** A server's series (major.minor) from its VERSION(): `10.11.19-MariaDB-0+deb12u1`, `8.0.36`. */
+export function serverSeries(version: string): string | null {
+  const m = /^(\d+)\.(\d+)\./.exec(version);
+  return m ? `${m[1]}.${m[2]}` : null;
+}
+
+/**
  * `--backup` streamed to stdout. The defaults file must come first (both tools read it with
  * my_load_defaults before any other option); `--target-dir` is a private scratch folder the tool
  * may keep small files in. mariadb-backup: https://mariadb.com/kb/en/mariabackup-options/ (--stream=mbstream).
@@ -47,7 +64,27 @@ export function physicalBackupArgs(tool: PhysicalTool, defaultsFile: string, end
   // An incremental copies the pages newer than the previous backup's to_lsn; both tools take the
   // LSN itself, so the previous backup need not be on this machine (no --incremental-basedir).
   const incremental = incrementalLsn === null ? [] : [`--incremental-lsn=${incrementalLsn}`];
-  return [`--defaults-file=${defaultsFile}`, '--backup', `--stream=${stream}`, ...incremental, `--target-dir=${scratchDir}`, ...endpointArgs(endpoint)];
+  return [`--defaults-file=${defaultsFile}`, '--backup', `--stream=${stream}`, ...incremental, `--target-dir=${scratchDir}`, ...physicalEndpointArgs(tool, endpoint)];
+}
+
+/**
+ * How the tool reaches the server. mariadb-backup takes the clients' options, `--protocol` included
+ * (run here). XtraBackup's manual lists only `--host`, `--port` and `--socket` as its connection
+ * options (https://docs.percona.com/percona-xtrabackup/8.0/privileges.html, "Other connection
+ * options"), so it gets those alone; MySQL's client library takes a host other than `localhost` as TCP.
+ */
+export function physicalEndpointArgs(tool: Pick<PhysicalTool, 'name'>, endpoint: ServerEndpoint): string[] {
+  if (tool.name === 'mariadb-backup') return endpointArgs(endpoint);
+  return endpoint.socket ? [`--socket=${endpoint.socket}`] : [`--host=${endpoint.host}`, `--port=${endpoint.port}`];
+}
+
+/**
+ * Unpacks a stream read on stdin into `dir`. mbstream 10.11 (its --help, here): `-x`, `-C, --directory`;
+ * xbstream 8.0 (https://docs.percona.com/percona-xtrabackup/8.0/xbstream-options.html, not run here):
+ * `-x`, `--directory=name`, of which `-C` is the short form as in mbstream, its fork.
+ */
+export function streamExtractArgs(dir: string): string[] {
+  return ['-x', '-C', dir];
 }
 
 /**
@@ -86,7 +123,12 @@ export function readPhysicalLine(line: string, report: PhysicalReport): void {
   if (redo) report.lsn = { toLsn: Number(redo[1] ?? redo[3]), lastLsn: Number(redo[2] ?? redo[4]) };
 }
 
-/** `xtrabackup_checkpoints` (`key = value` lines), as both tools write it into the backup. */
+/**
+ * `xtrabackup_checkpoints` (`key = value` lines), as both tools write it into the backup: backup_type,
+ * from_lsn, to_lsn, last_lsn in each (mariadb-backup 10.11, seen here; XtraBackup 8.0's manual,
+ * https://docs.percona.com/percona-xtrabackup/8.0/create-incremental-backup.html, adds compact and
+ * recover_binlog_info, which are not read).
+ */
 export function parseCheckpoints(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {

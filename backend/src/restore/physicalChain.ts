@@ -1,22 +1,18 @@
 // Unpacking and preparing physical backups, for `warden restore --datadir` and restore verification:
 // each link's stream unpacked (its checksums taken on the way), the full backup prepared, then every
 // incremental applied onto it in order.
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
 import type { CatalogEntry } from '../catalog/store.js';
 import type { Manifest } from '../contract/manifest.js';
 import { createDecompressor } from '../dumpfile/decompress.js';
 import { HashTap } from '../dumpfile/stream.js';
-import { childEnv } from '../mysql/childEnv.js';
-import { collectStderr, spawnChild } from '../mysql/children.js';
-import { findPhysicalTool, physicalPrepareArgs } from '../mysql/physicalTool.js';
+import type { FailureEvidence } from '../classify/types.js';
+import { collectStderr, killChild, runChild, spawnChild } from '../mysql/children.js';
+import { findPhysicalTool, physicalPrepareArgs, streamExtractArgs } from '../mysql/physicalTool.js';
 import { storageOf } from '../storage/index.js';
-
-const execFileAsync = promisify(execFile);
 
 export interface Unpacked {
   bytes: number;
@@ -26,8 +22,30 @@ export interface Unpacked {
   rawSha256: string | null;
   readError: string | null;
   decompressError: string | null;
-  /** mbstream -x failed on bytes that were read and decompressed whole. */
+  /** mbstream -x failed or refused entries, on bytes that were read and decompressed whole. */
   extractError: string | null;
+  /** What the stream program said, for the classifier. */
+  extractEvidence: FailureEvidence | null;
+}
+
+/**
+ * `mbstream -x` exits 0 even when it refuses an entry; it says so on stderr, where it prints
+ * nothing else without -v. mbstream 10.11 (made to refuse here):
+ *   `[00] 2026-12-06 23:38:12 mbstream: invalid filename ../s1.mb` (a path out of the target),
+ *   `mbstream: Can't create/write to file './d/b' (Errcode: 20 "Not a directory")` then
+ *   `[00] 2026-12-06 23:38:13 mbstream: failed to create file.`
+ * The name is the program's argv[0]: the agent runs it by its full path (`/usr/bin/mbstream: …`).
+ * xbstream comes from the same source (Percona's xbstream.cc) and prints `xbstream:` the same way.
+ */
+const STREAM_COMPLAINT = /^(?:\[\d+\] [\d-]+ [\d:]+ )?(?:\S*\/)?(?:mbstream|xbstream):/;
+
+/** Why `-x` failed (its exit, or a complaint it exited 0 after), or null when it unpacked everything. */
+export function extractFailure(streamName: string, code: number | null, sig: NodeJS.Signals | null, stderr: string): string | null {
+  const lines = stderr.trim().split('\n').filter(Boolean);
+  const complaint = lines.find((l) => STREAM_COMPLAINT.test(l));
+  if (code === 0 && sig === null && !complaint) return null;
+  const status = sig ?? `exit ${code}`;
+  return `${streamName} -x failed (${status}): ${(complaint ?? lines.at(-1) ?? '').trim()}`;
 }
 
 /** Stored file -> sha256 -> decompressor -> sha256 -> `mbstream -x` into `into`, in one pass. */
@@ -35,9 +53,13 @@ export async function unpackStream(stored: string, manifest: Manifest, into: str
   const streamName = manifest.tool?.name === 'xtrabackup' ? 'xbstream' : 'mbstream';
   const tool = await findPhysicalTool(streamName === 'xbstream' ? 'mysql' : 'mariadb');
   await mkdir(into, { recursive: true });
-  const extract = spawnChild(tool.stream.path, ['-x', '-C', into], ['pipe', 'ignore', 'pipe']);
+  signal.throwIfAborted();
+  const extract = spawnChild(tool.stream.path, streamExtractArgs(into), ['pipe', 'ignore', 'pipe']);
   const extractErr = collectStderr(extract);
   const extracted = once(extract, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  // On abort the stream program is stopped and waited for below: nothing writes into `into` after.
+  const stop = () => killChild(extract, 'SIGKILL');
+  signal.addEventListener('abort', stop, { once: true });
   const reader = storageOf(stored).read(stored, { signal });
   const storedTap = new HashTap();
   const rawTap = new HashTap();
@@ -52,58 +74,69 @@ export async function unpackStream(stored: string, manifest: Manifest, into: str
     pipeline(decoder.output, rawTap, extract.stdin!),
   ]);
   const [code, sig] = await extracted;
+  signal.removeEventListener('abort', stop);
   signal.throwIfAborted();
   const decompressError = await decoder.failure();
   if (feed.status === 'rejected' && !readError) readError = String(feed.reason);
   const whole = !decompressError && !readError;
-  const extractError = whole && (code !== 0 || sig !== null) ? `${streamName} -x failed (${sig ?? `exit ${code}`}): ${extractErr().trim().split('\n').pop() ?? ''}` : null;
-  return { bytes: storedTap.bytes, sha256: storedTap.hash.digest('hex'), rawBytes: rawTap.bytes, rawSha256: whole ? rawTap.hash.digest('hex') : null, readError, decompressError, extractError };
+  const extractError = whole ? extractFailure(streamName, code, sig, extractErr()) : null;
+  const extractEvidence = extractError ? { tool: streamName, exitCode: code, signal: sig, stderr: extractErr() } : null;
+  return { bytes: storedTap.bytes, sha256: storedTap.hash.digest('hex'), rawBytes: rawTap.bytes, rawSha256: whole ? rawTap.hash.digest('hex') : null, readError, decompressError, extractError, extractEvidence };
 }
 
-/** Unpacks one link of a chain into `into`; a string says why it is not the stream its manifest records. */
-async function unpackLink(link: CatalogEntry, into: string, signal: AbortSignal): Promise<string | null> {
+/** Why a link could not be unpacked; `evidence` when the stream program said why (else it is the stored file). */
+export interface UnpackProblem {
+  problem: string;
+  evidence: FailureEvidence | null;
+}
+
+/** Unpacks one link of a chain into `into`; null when it is the stream its manifest records and unpacked whole. */
+async function unpackLink(link: CatalogEntry, into: string, signal: AbortSignal): Promise<UnpackProblem | null> {
   const file = link.manifest.files[0];
-  if (!file) return `backup ${link.manifest.id} records no file`;
+  const bad = (problem: string, evidence: FailureEvidence | null = null): UnpackProblem => ({ problem, evidence });
+  if (!file) return bad(`backup ${link.manifest.id} records no file`);
   const u = await unpackStream(storageOf(link.dir).join(link.dir, file.name), link.manifest, into, signal);
   const name = `${link.manifest.id}/${file.name}`;
-  if (u.readError) return `${name} could not be read: ${u.readError}`;
-  if (u.sha256 !== file.sha256) return `${name} has sha256 ${u.sha256}; its manifest says ${file.sha256}`;
-  if (u.decompressError) return `${name} does not decompress: ${u.decompressError}`;
-  return u.extractError ? `${name}: ${u.extractError}` : null;
+  if (u.readError) return bad(`${name} could not be read: ${u.readError}`);
+  if (u.sha256 !== file.sha256) return bad(`${name} has sha256 ${u.sha256}; its manifest says ${file.sha256}`);
+  if (u.decompressError) return bad(`${name} does not decompress: ${u.decompressError}`);
+  return u.extractError ? bad(`${name}: ${u.extractError}`, u.extractEvidence) : null;
 }
 
-/** Unpacks a chain: the full backup into `datadir`, each incremental into a folder of its own; returns those folders in order. */
-export async function unpackChain(links: CatalogEntry[], datadir: string, signal: AbortSignal): Promise<{ incrementals: string[] } | { problem: string }> {
+/** Unpacks a chain (as resolveChain checked it): the full backup into `datadir`, each incremental into a folder of its own; returns those folders in order. */
+export async function unpackChain(links: CatalogEntry[], datadir: string, signal: AbortSignal): Promise<{ incrementals: string[] } | UnpackProblem> {
   const incrementals: string[] = [];
   for (const [i, link] of links.entries()) {
-    const into = i === 0 ? datadir : incrementalDir(datadir, link.manifest);
+    const into = i === 0 ? datadir : incrementalDir(datadir, i);
     const problem = await unpackLink(link, into, signal);
-    if (problem) return { problem };
+    if (problem) return problem;
     if (i > 0) incrementals.push(into);
   }
   return { incrementals };
 }
 
-/** Where an incremental of the chain is unpacked beside the full backup's datadir. */
-export function incrementalDir(datadir: string, manifest: Manifest): string {
-  return path.join(path.dirname(datadir), `incremental-${manifest.chain?.position ?? 0}`);
+/** Where link `index` of a chain is unpacked beside the full backup's datadir: named by where the walk found it, never by a manifest's say. */
+export function incrementalDir(datadir: string, index: number): string {
+  return path.join(path.dirname(datadir), `incremental-${index}`);
 }
 
 /** `--prepare` of the full backup, then of each incremental onto it (each folder removed once applied); a string says what failed. */
 export async function prepareChain(datadir: string, incrementals: string[], signal: AbortSignal): Promise<string | null> {
   const tool = await findPhysicalTool('mariadb');
   for (const inc of [undefined, ...incrementals]) {
-    try {
-      await execFileAsync(tool.path, physicalPrepareArgs(datadir, inc), { signal, env: childEnv(), maxBuffer: 64 << 20 });
-    } catch (err) {
-      signal.throwIfAborted();
-      const stderr = String((err as { stderr?: string }).stderr ?? '');
+    const exit = await runChild(tool.path, physicalPrepareArgs(datadir, inc), signal);
+    if (exit.exitCode !== 0 || exit.signal !== null) {
       const step = inc ? `mariadb-backup --prepare --incremental-dir=${path.basename(inc)}` : 'mariadb-backup --prepare';
-      return `${step} failed: ${stderr.trim().split('\n').slice(-3).join(' / ') || (err as Error).message}`;
+      return `${step} failed (${exit.signal ?? `exit ${exit.exitCode}`}): ${tailOf(exit.stderr)}`;
     }
-    if (inc) await rm(inc, { recursive: true, force: true });
+    if (inc) await rm(inc, { recursive: true, force: true, maxRetries: 3 });
   }
   return null;
+}
+
+/** A tool's last lines of stderr, for a message. */
+export function tailOf(stderr: string): string {
+  return stderr.trim().split('\n').slice(-3).join(' / ');
 }
 
 /** backup-my.cnf's [mysqld] options (page size, data files, undo tablespaces): the datadir needs them. */

@@ -35,7 +35,8 @@ export async function verifyPhysical(dir: string, manifest: Manifest, file: Mani
   const chain = manifest.chain ? await resolveChain({ dir, manifest }, lookupBeside(dir)) : null;
   const baseDir = await makeScratchDir();
   const datadir = path.join(baseDir, 'data');
-  const own = manifest.chain ? incrementalDir(datadir, manifest) : datadir;
+  // This backup is the chain's last link: unpacked where unpackChain would put it.
+  const own = manifest.chain && chain ? incrementalDir(datadir, chain.links.length - 1) : datadir;
   let handedOver = false;
   try {
     let unpacked: Unpacked;

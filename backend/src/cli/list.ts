@@ -1,4 +1,5 @@
-import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { ConfigError, findTarget } from '../config/load.js';
+import { openConfig } from './config.js';
 import { listRuns } from '../list/index.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
 
@@ -15,7 +16,7 @@ function verified(v: { level: string; ok: boolean } | null): string {
 
 export async function listCommand(opts: ListCommandOptions): Promise<CommandResult> {
   try {
-    const config = loadConfig(opts.config);
+    const config = await openConfig(opts.config);
     if (opts.target) findTarget(config, opts.target);
     const { runs, unreadable } = await listRuns(config.repositoryPath, opts.target);
     const backups = runs.map(({ dir, manifest: m, status }) => ({

@@ -6,6 +6,7 @@ import { backup } from '../backup/index.js';
 import { verifyBackup } from '../verify/index.js';
 import { restoreToPoint, targetRequest } from '../restore/pointInTime.js';
 import type { FromWorker, Job, ToWorker } from './jobs.js';
+import { useRepository } from '../storage/index.js';
 
 const job = workerData as Job;
 const port = parentPort!;
@@ -28,6 +29,8 @@ function askInUse(): Promise<ReadonlySet<string>> {
 
 async function run(): Promise<unknown> {
   const { signal } = controller;
+  // A worker thread has its own modules: the repository is made reachable here as well.
+  await useRepository(job.config);
   if (job.kind === 'verify') return verifyBackup({ dir: job.dir, level: job.level, config: job.config, signal });
   // Never over an existing database (no force): the API offers restores into new ones only.
   if (job.kind === 'restore') return restoreToPoint({ ...targetRequest(job.config, job.target), ...job.restore, force: false, dryRun: false, signal });

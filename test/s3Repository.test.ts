@@ -103,6 +103,27 @@ describe('a repository on S3-compatible object storage', () => {
     expect(await tableChecksums(server, 'shop_from_s3')).toEqual(await tableChecksums(server, 'shop'));
   }, 180_000);
 
+  it('fails the pre-flight, saying why, when the bucket is missing or the credentials are not set', async () => {
+    const server = getServer();
+    const repositoryCheck = (r: RunResult) => (r.json.targets[0].checks as { name: string }[]).find((c) => c.name === 'repository');
+    const missing = makeWorkspace([targetFor(server, 'shop', { databases: ['shop'] })], { repository: 's3://no-such-bucket/warden', s3: objectStore().settings });
+    const r = await runWarden(['check', '--config', missing.config, '--target', 'shop', '--json']);
+    expect(r.json, r.stdout + r.stderr).not.toBeNull();
+    expect(r.code).toBe(1);
+    expect(repositoryCheck(r)).toMatchObject({ status: 'FAIL', class: 'config', detail: expect.stringMatching(/^s3:\/\/no-such-bucket\/warden\/shop: cannot write a probe object: NoSuchBucket/) });
+
+    const ws = await s3Workspace([targetFor(server, 'shop', { databases: ['shop'] })]);
+    const unset = await runWarden(['check', '--config', ws.config, '--target', 'shop', '--json'], { WARDEN_TEST_S3_KEY: '' });
+    expect(unset.code).toBe(1);
+    expect(repositoryCheck(unset)).toMatchObject({ status: 'FAIL', class: 'config', detail: expect.stringContaining('S3 credentials: set WARDEN_TEST_S3_KEY and WARDEN_TEST_S3_SECRET, or s3.credentialsFile') });
+    // A backup starts no run: it says why, as a failure, never a crash.
+    const backup = await runWarden(['backup', '--config', ws.config, '--target', 'shop', '--json'], { WARDEN_TEST_S3_KEY: '' });
+    expect(backup.code).toBe(1);
+    expect(backup.json).toMatchObject({ ok: false, error: { message: expect.stringContaining('S3 credentials: set WARDEN_TEST_S3_KEY') } });
+    expect(backup.stderr).not.toMatch(/unexpected error|\n\s+at /);
+    expect(await keys(ws.bucket)).toEqual([]);
+  }, 120_000);
+
   it('takes a physical backup into the bucket, verifies it with a server on it and restores a datadir from it', async () => {
     const ws = await s3Workspace([targetFor(getServer(), 'phys', { databases: ['shop'], method: 'physical' })]);
     const r = await runWarden(['backup', '--config', ws.config, '--target', 'phys', '--json']);

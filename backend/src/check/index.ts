@@ -124,7 +124,8 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     }
     checks.push(await definerCheck(conn, server));
     if (!physical) checks.push(await bodyCommentCheck(conn, server));
-    checks.push(await spaceCheck(config, target, server));
+    // Its estimate reads the repository's runs: nothing to judge when the repository cannot be reached.
+    if (repository.status !== 'FAIL') checks.push(await spaceCheck(config, target, server));
   } finally {
     await conn.end().catch(() => undefined);
   }

@@ -1,10 +1,11 @@
-import { TargetBusyError } from '../catalog/lock.js';
+import { RepositoryUnavailableError, TargetBusyError } from '../catalog/lock.js';
 import type { Manifest } from '../contract/manifest.js';
 import { ConfigError, findTarget } from '../config/load.js';
 import { openConfig } from './config.js';
 import { backup } from '../backup/index.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
 import { failureOf } from '../classify/failure.js';
+import { evidenceOf } from '../mysql/evidence.js';
 import { storageOf } from '../storage/index.js';
 
 export interface BackupCommandOptions {
@@ -64,6 +65,10 @@ export async function backupCommand(opts: BackupCommandOptions): Promise<Command
     if (err instanceof TargetBusyError) {
       const error = failureOf({ class: 'lock_timeout', hint: 'Wait for the running backup of this target to finish.' }, err.message);
       return { exitCode: EXIT.failed, output: opts.json ? json({ ok: false, target: opts.target, error }) : `${err.message}\n` };
+    }
+    if (err instanceof RepositoryUnavailableError) {
+      const error = failureOf(evidenceOf(err.cause), err.message);
+      return { exitCode: EXIT.failed, output: opts.json ? json({ ok: false, target: opts.target, error }) : `${err.message}\n  hint: ${error.hint}\n` };
     }
     throw err;
   }

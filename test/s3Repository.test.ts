@@ -13,6 +13,7 @@ import { useMariaDB } from './harness/mariadb.js';
 import { useObjectStore } from './harness/objectStore.js';
 import { tableChecksums } from './helpers/content.js';
 import { waitFor } from './helpers/proc.js';
+import { openEvents, request, serve } from './helpers/serve.js';
 import { makeWorkspace, type RunResult, runWarden, startWarden, targetFor, type TestTarget, WARDEN_BIN } from './helpers/warden.js';
 
 const objectStore = useObjectStore();
@@ -102,6 +103,30 @@ describe('a repository on S3-compatible object storage', () => {
     expect(restored.code, restored.stdout + restored.stderr).toBe(0);
     expect(await tableChecksums(server, 'shop_from_s3')).toEqual(await tableChecksums(server, 'shop'));
   }, 180_000);
+
+  it('backs up, lists, serves the log of and verifies a backup through the API of warden serve (worker threads)', async () => {
+    const ws = await s3Workspace([targetFor(getServer(), 'shop', { databases: ['shop'] })]);
+    const agent = await serve(ws.config);
+    const events = await openEvents(agent);
+    try {
+      expect((await request(agent, 'GET', '/readyz', { token: null })).status).toBe(200);
+      const started = await request(agent, 'POST', '/api/v1/targets/shop/backups');
+      expect(started.status).toBe(202);
+      const finished = await events.next((e) => e.name === 'run-finished' && e.data.id === started.json.id, 120_000, 'the backup');
+      expect(finished.data).toMatchObject({ status: 'success' });
+      const list = await request(agent, 'GET', '/api/v1/backups?target=shop', { token: null });
+      expect(list.json.backups.map((b: { id: string; status: string }) => [b.id, b.status])).toEqual([[started.json.id, 'success']]);
+      const log = await request(agent, 'GET', `/api/v1/backups/${started.json.id}/log`, { token: null });
+      expect(log.status).toBe(200);
+      expect(log.json.lines.map((l: { msg: string }) => l.msg)).toEqual(expect.arrayContaining(['backup started', 'verify finished: valid', 'backup finished']));
+      expect((await request(agent, 'POST', `/api/v1/backups/${started.json.id}/verify`, { body: { level: 'checksum' } })).status).toBe(202);
+      const verified = await events.next((e) => e.name === 'run-finished' && e.data.kind === 'verify', 60_000, 'the verification');
+      expect(verified.data).toMatchObject({ status: 'success' });
+    } finally {
+      events.close();
+      await agent.stop();
+    }
+  }, 240_000);
 
   it('fails the pre-flight, saying why, when the bucket is missing or the credentials are not set', async () => {
     const server = getServer();

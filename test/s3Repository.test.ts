@@ -12,7 +12,7 @@ import { loadSampleShop } from './harness/fixtures.js';
 import { useMariaDB } from './harness/mariadb.js';
 import { useObjectStore } from './harness/objectStore.js';
 import { tableChecksums } from './helpers/content.js';
-import { waitFor } from './helpers/proc.js';
+import { dumpProcessFor, waitFor } from './helpers/proc.js';
 import { openEvents, request, serve } from './helpers/serve.js';
 import { makeWorkspace, type RunResult, runWarden, startWarden, targetFor, type TestTarget, WARDEN_BIN } from './helpers/warden.js';
 
@@ -208,6 +208,30 @@ describe('a repository on S3-compatible object storage', () => {
       ['success', 'none'],
       ['interrupted', 'killed'],
     ]);
+  }, 300_000);
+
+  it('aborts its multipart upload when the dump fails or the agent is stopped: nothing left unfinished', async () => {
+    const server = getServer();
+    const ws = await s3Workspace([targetFor(server, 'shop', { databases: ['big'] })], { retry: { maxAttempts: 1 } });
+    const underWay = async () => {
+      const run = startWarden(['backup', '--config', ws.config, '--target', 'shop', '--json']);
+      run.child.stdin!.end();
+      await waitFor(async () => (await unfinishedUploads(ws.bucket)).length > 0, 120_000, 'a multipart upload');
+      return run;
+    };
+
+    const failing = await underWay();
+    process.kill(dumpProcessFor(server.port)!.pid, 'SIGKILL');
+    const failed = await failing.done;
+    expect(failed.json).toMatchObject({ ok: false, status: 'failed', class: 'killed', path: null });
+    expect(await unfinishedUploads(ws.bucket)).toEqual([]);
+
+    const stopped = await underWay();
+    stopped.child.kill('SIGTERM');
+    const interrupted = await stopped.done;
+    expect(interrupted.json).toMatchObject({ ok: false, status: 'interrupted' });
+    expect(await unfinishedUploads(ws.bucket)).toEqual([]);
+    expect((await keys(ws.bucket)).filter((k) => !/\/(manifest\.json|log\.jsonl)$/.test(k))).toEqual([]);
   }, 300_000);
 
   it('fails the verification of a corrupted object, classified', async () => {

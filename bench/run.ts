@@ -14,11 +14,12 @@ import { section as pertable } from './sections/pertable.js';
 import { section as pitr } from './sections/pitr.js';
 import { section as physical } from './sections/physical.js';
 import { section as previous } from './sections/previous.js';
+import { section as s3 } from './sections/s3.js';
 import { section as scanner } from './sections/scanner.js';
 import { section as verify } from './sections/verify.js';
 
 /** Every section, in the order they run; add new ones here. */
-const SECTIONS: Section[] = [scanner, backup, pertable, api, verify, pitr, physical, bundle, previous];
+const SECTIONS: Section[] = [scanner, backup, pertable, api, verify, pitr, physical, s3, bundle, previous];
 
 const USAGE = `usage: npm run bench -- [--size-mb N] [--runs N] [--only ${SECTIONS.map((s) => s.name).join(',')}]
   --size-mb N   raw SQL size of the generated dataset (default 300)

@@ -34,18 +34,21 @@ export interface WardenBackup {
 
 /**
  * A config with one zstd target for `database` (named after it, no verification after the
- * backup), its repository in the section's scratch folder. `fields` adds or overrides target keys.
+ * backup), its repository in the section's scratch folder. `fields` adds or overrides target keys,
+ * `top` top-level keys (another repository and its settings).
  */
 export async function writeWardenConfig(
   ctx: BenchContext,
   server: TestServer,
   database: string,
   fields: { name?: string } & Record<string, unknown> = {},
+  top: Record<string, unknown> = {},
 ): Promise<WardenConfig> {
   const target = fields.name ?? database.replace(/_/g, '-');
   const file = path.join(ctx.tmpDir, `warden-${target}.yaml`);
   const config = {
     repository: path.join(ctx.tmpDir, 'repository'),
+    ...top,
     targets: [
       {
         name: target,

@@ -3,18 +3,18 @@
 // when its class allows, fails over to replicas after connection failures, frees space by the
 // retention policy once on disk_full, and resumes per-table runs where they stopped.
 import os from 'node:os';
-import path from 'node:path';
 import { lockTarget } from '../catalog/lock.js';
 import type { Attempt, Failure, Manifest } from '../contract/manifest.js';
 import { MANIFEST_FORMAT } from '../contract/manifest.js';
-import { backupDir, LOG_FILE, newBackupId, targetDir } from '../catalog/paths.js';
+import { backupDir, newBackupId, targetDir } from '../catalog/paths.js';
+import { openRunLog } from '../catalog/runLog.js';
 import { storageOf } from '../storage/index.js';
 import { listBackups, writeManifest } from '../catalog/store.js';
 import type { FailureClass } from '../contract/classes.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { RetryConfig, TargetConfig } from '../config/schema.js';
 import { describeEndpoint, endpointOf, type ServerEndpoint } from '../mysql/server.js';
-import { type Logger, runLogger } from '../util/log.js';
+import type { Logger } from '../util/log.js';
 import { blocksBackup, runPreflight, type Check } from '../check/index.js';
 import { pruneForSpace } from '../expire/index.js';
 import { findAnomalies, verificationClass, verificationOf, verifyBackup } from '../verify/index.js';
@@ -124,7 +124,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
     const manifest = resumable?.manifest ?? newManifest(newBackupId(started), target, started);
     const dir = resumable?.dir ?? backupDir(config.repositoryPath, target.name, manifest.id);
     if (!resumable) await storage.makeFolder(dir);
-    const { log, close } = runLogger(path.join(dir, LOG_FILE), 'backup', { target: target.name, backupId: manifest.id });
+    const { log, close } = openRunLog(dir, 'backup', { target: target.name, backupId: manifest.id });
     manifest.status = 'running';
     manifest.class = 'none';
     manifest.error = null;
@@ -152,7 +152,7 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
       manifest.durationSeconds = (finished.getTime() - new Date(manifest.startedAt).getTime()) / 1000;
       await recordEnd(dir, manifest, log);
       log.info({ status: manifest.status, class: manifest.class, durationSeconds: manifest.durationSeconds }, 'backup finished');
-      close();
+      await close();
     }
     return { ok: (manifest.status as Manifest['status']) === 'success', id: manifest.id, dir, manifest };
   } finally {

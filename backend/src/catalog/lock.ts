@@ -9,13 +9,22 @@ export class TargetBusyError extends Error {
   }
 }
 
+/** The repository cannot be reached to take the lock (a missing bucket or folder, credentials, the network): no run starts. */
+export class RepositoryUnavailableError extends Error {
+  constructor(targetDirectory: string, cause: unknown) {
+    const why = cause instanceof Error ? `${(cause as NodeJS.ErrnoException).code ?? cause.name}: ${cause.message}` : String(cause);
+    super(`cannot take the lock of ${targetDirectory}: ${why}`, { cause });
+    this.name = 'RepositoryUnavailableError';
+  }
+}
+
 /** Takes the target's lock, or says who has it; resolves with the release. */
 export async function lockTarget(targetDirectory: string, target: string, storage: Storage = storageOf(targetDirectory)): Promise<() => Promise<void>> {
   try {
     return await storage.lock(targetDirectory);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw new TargetBusyError(target);
-    throw err;
+    throw new RepositoryUnavailableError(targetDirectory, err);
   }
 }
 

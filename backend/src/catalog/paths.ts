@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { TARGET_NAME } from '../config/schema.js';
+import { storageOf } from '../storage/index.js';
 
 /** `20261122T014512.345Z-3fa9`: sorts by start time (UTC); the suffix keeps ids unique. */
 export const BACKUP_ID = /^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{4}$/;
@@ -18,12 +18,13 @@ export function isBackupId(id: string): boolean {
 /** Paths are only ever built from names that passed these checks: no traversal is possible. */
 export function targetDir(repository: string, target: string): string {
   if (!TARGET_NAME.test(target)) throw new Error(`invalid target name ${JSON.stringify(target)}`);
-  return path.join(repository, target);
+  return storageOf(repository).join(repository, target);
 }
 
 export function backupDir(repository: string, target: string, id: string): string {
   if (!isBackupId(id)) throw new Error(`invalid backup id ${JSON.stringify(id)}`);
-  return path.join(targetDir(repository, target), id);
+  const dir = targetDir(repository, target);
+  return storageOf(dir).join(dir, id);
 }
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -136,7 +136,8 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightReport
     }
     checks.push(await definerCheck(conn, server));
     if (!physical) checks.push(await bodyCommentCheck(conn, server));
-    checks.push(await spaceCheck(config, target, server, serverTableBytes));
+    // Its estimate reads the repository's runs: nothing to judge when the repository cannot be reached.
+    if (repository.status !== 'FAIL') checks.push(await spaceCheck(config, target, server, serverTableBytes));
   } finally {
     await conn.end().catch(() => undefined);
   }
@@ -312,6 +313,10 @@ async function repositoryCheck(config: LoadedConfig, target: TargetConfig): Prom
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const cls: FailureClass = e.code === 'ENOSPC' || e.code === 'EDQUOT' ? 'disk_full' : 'config';
+    if (storage.localFile(dir) === null) {
+      // Object storage: the SDK's error names what the server said (NoSuchBucket, AccessDenied, ...).
+      return fail('repository', cls, `${dir}: cannot write a probe object: ${e.name}: ${e.message}`, 'Check that the bucket exists, the s3 settings (endpoint, region, forcePathStyle) and that the credentials may write to it.');
+    }
     return fail('repository', cls, `${dir}: ${e.code ?? e.message}`, cls === 'disk_full' ? 'Free space in the repository.' : 'Make the repository writable by the agent user (owner, mode, mount).');
   }
   const future = (await listBackups(config.repositoryPath, target.name)).entries.filter((e) => isFutureDated(e.manifest.startedAt));
@@ -357,7 +362,7 @@ async function spaceCheck(config: LoadedConfig, target: TargetConfig, server: Se
   } catch (err) {
     return fail('space', 'config', `cannot read free space of ${config.repositoryPath}: ${(err as NodeJS.ErrnoException).code}`, 'Create the repository folder.');
   }
-  if (free === null) return ok('space', `needs ~${formatMiB(needed)}; the repository's storage does not tell its free space`);
+  if (free === null) return ok('space', `needs ~${formatMiB(needed)}; object storage has no free space to check (a bucket quota, if any, fails the upload)`);
   const detail = `needs ~${formatMiB(needed)} (estimate ${formatMiB(estimate)} x safety factor ${factor}), ${formatMiB(free)} free`;
   return free < needed ? fail('space', 'disk_full', detail, 'Free space (warden expire applies the retention policy) or expand the disk.') : ok('space', detail);
 }

@@ -1,10 +1,12 @@
-import path from 'node:path';
-import { TargetBusyError } from '../catalog/lock.js';
+import { RepositoryUnavailableError, TargetBusyError } from '../catalog/lock.js';
 import type { Manifest } from '../contract/manifest.js';
-import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { ConfigError, findTarget } from '../config/load.js';
+import { openConfig } from './config.js';
 import { backup } from '../backup/index.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
 import { failureOf } from '../classify/failure.js';
+import { evidenceOf } from '../mysql/evidence.js';
+import { storageOf } from '../storage/index.js';
 
 export interface BackupCommandOptions {
   config: string;
@@ -24,7 +26,7 @@ export function backupSummary(m: Manifest, dir: string) {
     status: m.status,
     class: m.class,
     dir,
-    path: file ? path.join(dir, file.name) : null,
+    path: file ? storageOf(dir).join(dir, file.name) : null,
     bytes: m.bytes,
     rawBytes: m.rawBytes,
     sha256: m.sha256,
@@ -47,7 +49,7 @@ export function backupSummary(m: Manifest, dir: string) {
 
 export async function backupCommand(opts: BackupCommandOptions): Promise<CommandResult> {
   try {
-    const config = loadConfig(opts.config);
+    const config = await openConfig(opts.config);
     const target = findTarget(config, opts.target);
     const result = await backup({ config, target, signal: opts.signal, resume: opts.resume });
     const summary = backupSummary(result.manifest, result.dir);
@@ -63,6 +65,10 @@ export async function backupCommand(opts: BackupCommandOptions): Promise<Command
     if (err instanceof TargetBusyError) {
       const error = failureOf({ class: 'lock_timeout', hint: 'Wait for the running backup of this target to finish.' }, err.message);
       return { exitCode: EXIT.failed, output: opts.json ? json({ ok: false, target: opts.target, error }) : `${err.message}\n` };
+    }
+    if (err instanceof RepositoryUnavailableError) {
+      const error = failureOf(evidenceOf(err.cause), err.message);
+      return { exitCode: EXIT.failed, output: opts.json ? json({ ok: false, target: opts.target, error }) : `${err.message}\n  hint: ${error.hint}\n` };
     }
     throw err;
   }

@@ -1,7 +1,8 @@
 // `warden binlog`: the binlog archiver of one target in the foreground, until SIGINT or SIGTERM.
 // `warden serve` runs the same archiver for every target with `binlog.archive: true`.
 import { archiveBinlogs, type ArchiverStatus } from '../binlog/archiver.js';
-import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { ConfigError, findTarget } from '../config/load.js';
+import { openConfig } from './config.js';
 import { mainLogger } from '../util/log.js';
 import { type CommandResult, configErrorResult, EXIT, json, terminalSafe } from './output.js';
 
@@ -15,7 +16,7 @@ export interface BinlogCommandOptions {
 export async function binlogCommand(opts: BinlogCommandOptions): Promise<CommandResult> {
   let status: ArchiverStatus;
   try {
-    const config = loadConfig(opts.config);
+    const config = await openConfig(opts.config);
     const target = findTarget(config, opts.target);
     const log = mainLogger().child({ component: 'binlog' });
     let lastFailure: string | null = null;

@@ -1,4 +1,5 @@
-import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { ConfigError, findTarget } from '../config/load.js';
+import { openConfig } from './config.js';
 import { endpointOf } from '../mysql/server.js';
 import { runPreflight } from '../check/index.js';
 import { type CommandResult, configErrorResult, EXIT, json } from './output.js';
@@ -12,7 +13,7 @@ export interface CheckCommandOptions {
 /** `warden check`: the pre-flight of every (or one) target, one line per check, exit 1 on any FAIL. */
 export async function checkCommand(opts: CheckCommandOptions): Promise<CommandResult> {
   try {
-    const config = loadConfig(opts.config);
+    const config = await openConfig(opts.config);
     const targets = opts.target ? [findTarget(config, opts.target)] : config.targets;
     const reports = [];
     for (const target of targets) {

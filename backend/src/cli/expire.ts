@@ -1,5 +1,6 @@
 // `warden expire`: applies the retention policy of one or every target.
-import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { ConfigError, findTarget } from '../config/load.js';
+import { openConfig } from './config.js';
 import { mainLogger } from '../util/log.js';
 import { type ExpireResult, expireTarget } from '../expire/index.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
@@ -23,7 +24,7 @@ function describe(r: ExpireResult): string {
 
 export async function expireCommand(opts: ExpireCommandOptions): Promise<CommandResult> {
   try {
-    const config = loadConfig(opts.config);
+    const config = await openConfig(opts.config);
     const targets = opts.target ? [findTarget(config, opts.target)] : config.targets;
     const log = mainLogger().child({ component: 'retention' });
     const results: ExpireResult[] = [];

@@ -1,6 +1,7 @@
-import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { ConfigError, findTarget } from '../config/load.js';
 import { type ListedRun, listRuns } from '../list/index.js';
 import { isGood } from '../offsite/index.js';
+import { openConfig } from './config.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
 
 export interface ListCommandOptions {
@@ -32,7 +33,7 @@ function offsiteColumn(o: ReturnType<typeof offsiteOf>): string {
 
 export async function listCommand(opts: ListCommandOptions): Promise<CommandResult> {
   try {
-    const config = loadConfig(opts.config);
+    const config = await openConfig(opts.config);
     if (opts.target) findTarget(config, opts.target);
     const { runs, unreadable } = await listRuns(config.repositoryPath, opts.target);
     const backups = runs.map(({ dir, manifest: m, status, offsite }) => ({

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { findBackup } from '../catalog/find.js';
 import { isBackupId } from '../catalog/paths.js';
+import { S3_SCHEME } from '../storage/index.js';
 
 export class BackupNotFoundError extends Error {
   constructor(message: string) {
@@ -11,15 +12,22 @@ export class BackupNotFoundError extends Error {
   }
 }
 
-/** The backup's folder; `repository` is asked for only when `arg` is an id and not a folder. */
-export async function locateBackup(arg: string, repository: () => string): Promise<string> {
+/**
+ * The backup's folder; `repository` (which loads the configuration) is asked for only when `arg` is
+ * an id and not a folder, or a folder on object storage, reachable only with the configuration.
+ */
+export async function locateBackup(arg: string, repository: () => Promise<string>): Promise<string> {
+  if (arg.startsWith(S3_SCHEME)) {
+    await repository();
+    return arg.replace(/\/+$/, '');
+  }
   const isDir = await stat(arg).then(
     (s) => s.isDirectory(),
     () => false,
   );
   if (isDir) return path.resolve(arg);
   if (!isBackupId(arg)) throw new BackupNotFoundError(`${arg} is neither a backup folder nor a backup id`);
-  const repo = repository();
+  const repo = await repository();
   const found = await findBackup(repo, arg);
   if (!found) throw new BackupNotFoundError(`no backup ${arg} in the repository ${repo}`);
   return found.dir;

@@ -1,7 +1,8 @@
 // `warden restore <backup-dir | backup-id> --target NAME --database NEWNAME`: loads one database of
 // a backup under a new name on the target's server and reports the rows of every table. With
 // --datadir, a physical backup made into a datadir instead (restoreDatadir.ts). Exit 0 restored, 1 failed (with its class), 2 usage or config error.
-import { findTarget, loadConfig } from '../config/load.js';
+import { findTarget } from '../config/load.js';
+import { openConfig } from './config.js';
 import { LoadProgress, restoreBackup, type RestoreResult } from '../restore/index.js';
 import { targetLogin } from '../mysql/login.js';
 import { locateBackup } from './locate.js';
@@ -44,9 +45,9 @@ export async function restoreCommand(backup: string | undefined, opts: RestoreCo
   const progress = new LoadProgress();
   let stopTicker: (() => void) | null = null;
   try {
-    const config = loadConfig(opts.config);
+    const config = await openConfig(opts.config);
     const into = findTarget(config, target);
-    const dir = await locateBackup(backup, () => config.repositoryPath);
+    const dir = await locateBackup(backup, async () => config.repositoryPath);
     const login = targetLogin(config, into);
     stopTicker = progressTicker(progress, opts.progress ?? ((line) => process.stderr.write(terminalSafe(`${line}\n`))));
     const r = await restoreBackup({

@@ -1,7 +1,7 @@
 // `warden restore <backup-dir | backup-id> --datadir DIR`: a physical backup (with its chain) made
 // into a datadir, and the steps left to the operator. Exit 0 restored, 1 failed (with its class),
 // 2 usage error (DIR not empty, not a physical backup).
-import { loadConfig } from '../config/load.js';
+import { openConfig } from './config.js';
 import { type DatadirRestoreResult, restoreDatadir } from '../restore/datadir.js';
 import { locateBackup } from './locate.js';
 import { type CommandResult, EXIT, json } from './output.js';
@@ -29,7 +29,7 @@ function text(r: DatadirRestoreResult): string {
 
 export async function restoreDatadirCommand(backup: string, datadir: string, opts: RestoreCommandOptions): Promise<CommandResult> {
   try {
-    const dir = await locateBackup(backup, () => loadConfig(opts.config).repositoryPath);
+    const dir = await locateBackup(backup, async () => (await openConfig(opts.config)).repositoryPath);
     const r = await restoreDatadir({ dir, datadir, signal: opts.signal });
     const out = { ...r, class: r.failure?.class ?? 'none', error: r.failure, steps: r.ok ? remainingSteps(r) : [] };
     return { exitCode: r.ok ? EXIT.ok : EXIT.failed, output: opts.json ? json(out) : text(r) };

@@ -4,7 +4,8 @@
 import { parsePoint, PointError } from '../binlogfile/point.js';
 import { ManifestError } from '../catalog/store.js';
 import { failureOf, VERIFICATION } from '../classify/failure.js';
-import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { ConfigError, findTarget } from '../config/load.js';
+import { openConfig } from './config.js';
 import { LoadProgress, RestoreUsageError } from '../restore/index.js';
 import { ChainError, type PlannedStatement, type PointInTimePlan } from '../restore/pitrPlan.js';
 import { planJson, type PointInTimeResult, restoreToPoint, targetRequest } from '../restore/pointInTime.js';
@@ -51,7 +52,7 @@ export async function restoreToPointCommand(opts: RestoreCommandOptions & { targ
   let stopTicker: (() => void) | null = null;
   try {
     const point = parsePoint(opts);
-    const config = loadConfig(opts.config);
+    const config = await openConfig(opts.config);
     const target = findTarget(config, opts.target);
     const dryRun = opts.dryRun === true;
     if (!dryRun) stopTicker = progressTicker(progress, opts.progress ?? ((line) => process.stderr.write(terminalSafe(`${line}\n`))));

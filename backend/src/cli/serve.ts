@@ -1,6 +1,7 @@
 // `warden serve`: the agent as a service until SIGTERM or SIGINT.
 import { loadApiToken } from '../serve/api/auth.js';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { ConfigError } from '../config/load.js';
+import { openConfig } from './config.js';
 import { runtimeDir } from '../mysql/runtimeDir.js';
 import { mainLogger } from '../util/log.js';
 import { Agent, parseListen } from '../serve/agent.js';
@@ -34,7 +35,7 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<CommandRe
   const log = mainLogger();
   let agent: Agent;
   try {
-    const config = loadConfig(opts.config);
+    const config = await openConfig(opts.config);
     // Crash recovery: option files and child processes a killed agent left behind go first.
     runtimeDir();
     const listen = parseListen(opts.listen ?? config.api.listen);

@@ -1,6 +1,7 @@
 // `warden verify <backup-dir | backup-id>`: exit 0 valid, 1 invalid, 2 usage or config error.
 import { existsSync } from 'node:fs';
-import { ConfigError, type LoadedConfig, loadConfig } from '../config/load.js';
+import { ConfigError, type LoadedConfig } from '../config/load.js';
+import { openConfig } from './config.js';
 import { verificationClass, type VerifyResult, verifyBackup } from '../verify/index.js';
 import { BackupNotFoundError, locateBackup } from './locate.js';
 import { check } from './options.js';
@@ -42,10 +43,10 @@ export async function verifyCommand(backup: string | undefined, opts: VerifyComm
   if (backup === undefined) return usage('name the backup to verify (a folder or an id), or --binlog with --target', opts.json);
   try {
     let config: LoadedConfig | undefined;
-    const needConfig = () => (config ??= loadConfig(opts.config ?? opts.defaultConfig));
-    const dir = await locateBackup(backup, () => needConfig().repositoryPath);
+    const needConfig = async () => (config ??= await openConfig(opts.config ?? opts.defaultConfig));
+    const dir = await locateBackup(backup, async () => (await needConfig()).repositoryPath);
     // Restore verification uses the configured scratch server when there is a configuration.
-    if (level === 'restore' && (opts.config !== undefined || existsSync(opts.defaultConfig))) needConfig();
+    if (level === 'restore' && (opts.config !== undefined || existsSync(opts.defaultConfig))) await needConfig();
     const r = await verifyBackup({ dir, level, config, signal: opts.signal });
     const out = {
       ok: r.ok,

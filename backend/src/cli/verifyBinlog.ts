@@ -1,6 +1,7 @@
 // `warden verify --binlog -t TARGET [--level checksum|parse|restore]`: the target's binlog archive
 // (verify/binlogChain.ts). Exit 0 sound, 1 a problem (a gap is class binlog_gap), 2 usage or config.
-import { ConfigError, findTarget, loadConfig } from '../config/load.js';
+import { ConfigError, findTarget } from '../config/load.js';
+import { openConfig } from './config.js';
 import type { VerifyLevel } from '../config/schema.js';
 import { type BinlogChainResult, verifyBinlogChain } from '../verify/binlogChain.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json, terminalSafe } from './output.js';
@@ -29,7 +30,7 @@ function text(r: BinlogChainResult): string {
 
 export async function verifyBinlogCommand(opts: VerifyBinlogOptions): Promise<CommandResult> {
   try {
-    const config = loadConfig(opts.config ?? opts.defaultConfig);
+    const config = await openConfig(opts.config ?? opts.defaultConfig);
     const target = findTarget(config, opts.target);
     const r = await verifyBinlogChain({ config, target, level: opts.level, signal: opts.signal });
     return { exitCode: r.ok ? EXIT.ok : EXIT.failed, output: opts.json ? json({ ...r, class: classOf(r) }) : terminalSafe(text(r)) };

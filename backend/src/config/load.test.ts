@@ -105,15 +105,17 @@ describe('a repository on object storage', () => {
     });
   });
 
-  it('refuses, when a command loads it, an s3:// repository the commands cannot use yet (exit 2, not a crash midway)', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-config-'));
-    const file = path.join(dir, 'warden.yaml');
-    writeFileSync(file, GOOD.replace('./backups', 's3://backups/warden'));
-    try {
-      expect(() => loadConfig(file, {})).toThrow(/an s3:\/\/ repository cannot be used by the commands yet/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('resolves a relative credentials file against the configuration file', () => {
+    const config = parseConfig(GOOD.replace('./backups', 's3://backups/warden') + 's3:\n  credentialsFile: s3.credentials\n', '/etc/warden/warden.yaml', {});
+    expect(config.s3.credentialsFile).toBe('/etc/warden/s3.credentials');
+  });
+
+  it('refuses a binary log archive into an s3:// repository, saying why and what to do', () => {
+    const text = GOOD.replace('./backups', 's3://backups/warden') + '    binlog: { archive: true }\n';
+    expect(problems(text)).toEqual([
+      'targets[0].binlog.archive (target "shop"): binary logs cannot be archived into an s3:// repository (their files grow in place as the server sends them); archive them into a local or mounted repository, or set archive: false',
+    ]);
+    expect(parseConfig(GOOD.replace('./backups', 's3://backups/warden') + '    binlog: { archive: false }\n', 'warden.yaml', {}).repositoryPath).toBe('s3://backups/warden');
   });
 
   it('refuses an s3 key it does not know', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type TargetConfig, type WardenConfig } from './schema.js';
+import { configSchema, S3_SCHEME, type TargetConfig, type WardenConfig } from './schema.js';
 
 /** A configuration that cannot be used; exit code 2 and class `config` wherever it surfaces. */
 export class ConfigError extends Error {
@@ -117,8 +117,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (raw.offsite !== undefined && raw.s3 === undefined) problems.push('s3: an offsite repository needs the s3 settings (endpoint, region, credentials)');
   if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   const abs = path.resolve(file);
-  const { repository } = result.data;
-  return { ...result.data, file: abs, repositoryPath: /^s3:\/\//.test(repository) ? repository : path.resolve(path.dirname(abs), repository) };
+  const { repository, s3 } = result.data;
+  const here = (p: string) => path.resolve(path.dirname(abs), p);
+  return {
+    ...result.data,
+    s3: s3.credentialsFile ? { ...s3, credentialsFile: here(s3.credentialsFile) } : s3,
+    file: abs,
+    repositoryPath: repository.startsWith(S3_SCHEME) ? repository : here(repository),
+  };
 }
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
@@ -128,13 +134,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (err) {
     throw new ConfigError(file, [`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
   }
-  const config = parseConfig(text, file, env);
-  // The object storage is built and tested (storage/s3.ts), but the commands still write run logs
-  // and compressed files to a local folder: until they go through it, say so rather than fail midway.
-  if (config.repositoryPath.startsWith('s3://')) {
-    throw new ConfigError(file, ['repository: an s3:// repository cannot be used by the commands yet; give a local or mounted folder']);
-  }
-  return config;
+  return parseConfig(text, file, env);
 }
 
 export function findTarget(config: LoadedConfig, name: string): TargetConfig {

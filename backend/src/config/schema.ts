@@ -141,6 +141,9 @@ export const targetSchema = z
     }
   });
 
+/** How a repository on object storage is written: `s3://bucket/prefix`. */
+export const S3_SCHEME = 's3://';
+
 /** Where an `s3://bucket/prefix` repository lives and how to reach it (storage/s3.ts). */
 const s3Schema = z.strictObject({
   /** Any S3-compatible server; unset means AWS itself. */
@@ -203,6 +206,15 @@ export const configSchema = z
     c.targets.forEach((t, i) => {
       if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'name'], message: `duplicate target name "${t.name}"` });
       seen.add(t.name);
+      // The binlog tool writes the files it receives in the repository, growing them in place as
+      // the server sends events (binlog/archiver.ts): object storage cannot grow an object.
+      if (t.binlog?.archive && c.repository.startsWith(S3_SCHEME)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', i, 'binlog', 'archive'],
+          message: 'binary logs cannot be archived into an s3:// repository (their files grow in place as the server sends them); archive them into a local or mounted repository, or set archive: false',
+        });
+      }
     });
     if (c.offsite && c.offsite.repository.replace(/\/+$/, '') === c.repository.replace(/\/+$/, '')) {
       ctx.addIssue({ code: 'custom', path: ['offsite', 'repository'], message: 'must differ from repository: an offsite copy in the same place is no second copy' });

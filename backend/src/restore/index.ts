@@ -1,9 +1,9 @@
 // `warden restore`: loads a backup into a new database on a server, then counts what arrived.
 // The CLI, the API and restore verification all come through here.
-import path from 'node:path';
 import type mysql from 'mysql2/promise';
 import type { Failure, Manifest, ManifestFile } from '../contract/manifest.js';
 import { readManifest } from '../catalog/store.js';
+import { storageOf } from '../storage/index.js';
 import { SYSTEM_DATABASES } from '../config/schema.js';
 import { LoadProgress, loadFile } from './load.js';
 import type { ObjectReport } from './rewrite.js';
@@ -78,7 +78,7 @@ export async function loadBackup(o: LoadBackupOptions): Promise<Failure | null> 
   if (phases.length === 0) return failureOf(VERIFICATION, `backup ${o.manifest.id} lists no files to load`);
   return runPhases(phases, o.parallel, (file: ManifestFile) =>
     loadFile({
-      path: path.join(o.dir, file.name),
+      path: storageOf(o.dir).join(o.dir, file.name),
       file,
       compression: o.manifest.compression,
       login: o.login,

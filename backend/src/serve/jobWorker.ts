@@ -7,6 +7,7 @@ import { verifyBackup } from '../verify/index.js';
 import { restoreToPoint, targetRequest } from '../restore/pointInTime.js';
 import type { Failure } from '../contract/index.js';
 import type { FromWorker, Job, ToWorker } from './jobs.js';
+import { useRepository } from '../storage/index.js';
 
 const job = workerData as Job;
 const port = parentPort!;
@@ -29,6 +30,8 @@ function askInUse(): Promise<ReadonlySet<string>> {
 
 async function run(): Promise<unknown> {
   const { signal } = controller;
+  // A worker thread has its own modules: the repository is made reachable here as well.
+  await useRepository(job.config);
   if (job.kind === 'verify') return verifyBackup({ dir: job.dir, level: job.level, config: job.config, signal });
   // Never over an existing database (no force): the API offers restores into new ones only.
   if (job.kind === 'restore' || job.kind === 'plan') return restoreToPoint({ ...targetRequest(job.config, job.target), ...job.restore, force: false, dryRun: job.kind === 'plan', signal });

@@ -7,7 +7,7 @@ import { S3_SCHEME, type Storage } from './types.js';
 
 export type { FileDigest, PendingFile, Storage, StorageEntry } from './types.js';
 export type { S3Settings } from './s3.js';
-export { PARTIAL_SUFFIX } from './types.js';
+export { PARTIAL_SUFFIX, S3_SCHEME } from './types.js';
 
 const posix = new PosixStorage();
 let objectStorage: S3Storage | undefined;
@@ -24,6 +24,11 @@ export async function useObjectStorage(settings: S3Settings): Promise<void> {
 /** The same, unless object storage is configured already (a worker thread configures its own). */
 export async function ensureObjectStorage(settings: S3Settings): Promise<void> {
   if (!objectStorage) await useObjectStorage(settings);
+}
+
+/** Makes the repository of a loaded configuration reachable: every surface calls it once it has the configuration. */
+export async function useRepository(config: { repositoryPath: string; s3: S3Settings }): Promise<void> {
+  if (config.repositoryPath.startsWith(S3_SCHEME)) await useObjectStorage(config.s3);
 }
 
 export function storageOf(location: string): Storage {

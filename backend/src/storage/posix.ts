@@ -242,6 +242,10 @@ export class PosixStorage implements Storage {
     return opts.observe === true && refreshedByItsHolder(options.lockfilePath, this.staleMs);
   }
 
+  localFile(file: string): string {
+    return file;
+  }
+
   async freeBytes(folder: string): Promise<number | null> {
     const s = await statfs(folder);
     return s.bavail * s.bsize;

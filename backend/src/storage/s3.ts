@@ -399,6 +399,11 @@ export class S3Storage implements Storage {
     return seen !== null && this.live(lockFile, seen, opts.observe === true);
   }
 
+  /** Objects are written whole: nothing appends in place. */
+  localFile(): string | null {
+    return null;
+  }
+
   /** A bucket tells no free space. */
   async freeBytes(): Promise<number | null> {
     return null;

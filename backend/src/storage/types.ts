@@ -20,7 +20,7 @@ import type { Readable, Writable } from 'node:stream';
 /** What `unfinished` appends to the name of a file whose write did not reach `commit`. */
 export const PARTIAL_SUFFIX = '.partial';
 /** Locations on S3-compatible object storage: `s3://bucket/prefix`. */
-export const S3_SCHEME = 's3://';
+export { S3_SCHEME } from '../config/schema.js';
 
 /** sha256 and size of what is stored. */
 export interface FileDigest {
@@ -85,6 +85,11 @@ export interface Storage {
    * anything on its holder's behalf: its clock may be behind this one).
    */
   isLocked(folder: string, opts?: { observe?: boolean }): Promise<boolean>;
+  /**
+   * The local file system's path of a location, for a writer that appends in place as it goes (a
+   * run's log, read while the run lasts); null where files cannot be appended to (object storage).
+   */
+  localFile(file: string): string | null;
   /** Bytes the agent may still write there; null when the storage has no such limit to tell. */
   freeBytes(folder: string): Promise<number | null>;
 }

@@ -5,15 +5,15 @@
 //             manifest lists
 //   restore   the backup loads into scratch databases, CHECK TABLE passes, row counts match
 // Problems are reported, never thrown; the result is recorded in the manifest.
-import path from 'node:path';
 import type { Manifest, ManifestFile, Verification } from '../contract/manifest.js';
-import { LOG_FILE } from '../catalog/paths.js';
+import { openRunLog, type RunLog } from '../catalog/runLog.js';
 import { splitTableName } from '../catalog/names.js';
 import { ManifestError, readManifest, writeManifest } from '../catalog/store.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { VerifyLevel } from '../config/schema.js';
 import type { Catalog } from '../dumpfile/grammar.js';
-import { type Logger, mainLogger, runLogger } from '../util/log.js';
+import { type Logger, mainLogger } from '../util/log.js';
+import { storageOf } from '../storage/index.js';
 import { forEachLimit } from '../util/concurrency.js';
 import { completeness } from './completeness.js';
 import { contentProblems, type ScannedFile } from './content.js';
@@ -64,12 +64,12 @@ const FILE_CONCURRENCY = 2;
 /** Problems that make a restore pointless: the bytes are not the ones recorded. */
 const BLOCKS_RESTORE = new Set<VerifyProblem['kind']>(['manifest', 'missing-file', 'size', 'checksum', 'decompress']);
 
-function openLog(dir: string, bindings: Record<string, unknown>): { log: Logger; close: () => void } {
+function openLog(dir: string, bindings: Record<string, unknown>): RunLog {
   try {
-    return runLogger(path.join(dir, LOG_FILE), 'verify', bindings);
+    return openRunLog(dir, 'verify', bindings);
   } catch {
     // A read-only copy of a backup is still verified; its log lines go to the main log only.
-    return { log: mainLogger().child({ component: 'verify', ...bindings }), close: () => undefined };
+    return { log: mainLogger().child({ component: 'verify', ...bindings }), close: async () => undefined };
   }
 }
 
@@ -128,7 +128,7 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyResult> {
     return result;
   } finally {
     clearTimeout(timer);
-    close();
+    await close();
   }
 }
 
@@ -159,7 +159,7 @@ async function check(dir: string, manifest: Manifest, level: VerifyLevel, signal
   for (const group of schemaFirst) {
     await forEachLimit(group, FILE_CONCURRENCY, async (file) => {
       const grammar = { catalog: new Map(catalog), database: databaseOf(file, manifest.databases) };
-      const pass = await passFile(path.join(dir, file.name), manifest.compression, parse, signal, grammar);
+      const pass = await passFile(storageOf(dir).join(dir, file.name), manifest.compression, parse, signal, grammar);
       passes.set(file, pass);
       if (file.role === 'schema') for (const [name, shape] of pass.sql?.catalog ?? []) catalog.set(name, shape);
       return null;

@@ -1,6 +1,7 @@
 // The agent's HTTP API (docs/api.md): /healthz, /readyz, /metrics and /api/v1.
 import { access, constants } from 'node:fs/promises';
 import express, { type Express, type RequestHandler, Router } from 'express';
+import { storageOf } from '../../storage/index.js';
 import { carriesToken, requireToken } from './auth.js';
 import { backupsRouter } from './backups.js';
 import type { ApiContext } from './context.js';
@@ -56,8 +57,11 @@ export function createApp(ctx: ApiContext): { app: Express; events: EventStream 
   app.get('/readyz', async (_req, res) => {
     const problems: string[] = [];
     if (ctx.shuttingDown()) problems.push('the agent is shutting down');
-    await access(ctx.config.repositoryPath, constants.W_OK).catch((err: NodeJS.ErrnoException) =>
-      problems.push(`the repository ${ctx.config.repositoryPath} is not writable (${err.code ?? err.message})`),
+    const repository = ctx.config.repositoryPath;
+    const local = storageOf(repository).localFile(repository);
+    // A bucket is not probed with a write on every readiness check: that it answers is enough.
+    await (local === null ? storageOf(repository).list(repository) : access(local, constants.W_OK)).catch((err: NodeJS.ErrnoException) =>
+      problems.push(`the repository ${repository} is not ${local === null ? 'reachable' : 'writable'} (${err.code ?? err.message})`),
     );
     if (problems.length > 0) res.status(503).json({ status: 'not ready', problems });
     else res.json({ status: 'ready' });

@@ -136,4 +136,16 @@ describe('an offsite copy', () => {
     expect(problems(`${GOOD.replace('./backups', 's3://b/w')}${S3}offsite:\n  repository: s3://b/w/\n`)).toEqual([expect.stringMatching(/^offsite\.repository: must differ from repository/)]);
     expect(problems(`${GOOD}${S3}offsite:\n  repository: s3://offsite\n  window: soon\n`)).toEqual([expect.stringMatching(/^offsite\.window: "soon" is not a duration/)]);
   });
+
+  it('refuses an offsite repository inside the repository or around it, and a prefix that is no plain folder', () => {
+    const onS3 = (offsite: string) => problems(`${GOOD.replace('./backups', 's3://b/w')}${S3}offsite:\n  repository: "${offsite}"\n`);
+    expect(onS3('s3://b/w/offsite')).toEqual([expect.stringMatching(/^offsite\.repository: must not be inside repository s3:\/\/b\/w, nor contain it/)]);
+    expect(onS3('s3://b')).toEqual([expect.stringMatching(/^offsite\.repository: must not be inside repository/)]);
+    for (const odd of ['s3://b/../x', 's3://b//x', 's3://b/x/./y', 's3://b/x/..', 's3://b/x\u001b[2J']) {
+      expect(onS3(odd), odd).toEqual([expect.stringMatching(/^offsite\.repository: its prefix must be folder names separated by single slashes/)]);
+    }
+    expect(onS3('s3://b ad/x')).toEqual([expect.stringMatching(/^offsite\.repository: must be an s3:\/\/bucket\/prefix location/)]);
+    // Another prefix of the same bucket, a name sharing the repository's start, a trailing slash: fine.
+    for (const fine of ['s3://b/w-offsite', 's3://b/other/w', 's3://c/w/', 's3://b2']) expect(parseConfig(`${GOOD.replace('./backups', 's3://b/w')}${S3}offsite:\n  repository: ${fine}\n`, 'warden.yaml', {}).offsite?.repository).toBe(fine);
+  });
 });

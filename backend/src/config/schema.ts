@@ -173,7 +173,7 @@ const offsiteSchema = z.strictObject({
     }),
   /** The newest good backup without a verified offsite copy this long after it finished raises an alert. */
   window: duration.default(6 * 3600),
-  /** Backups copied per run at most, oldest first: a long outage's backlog is worked off over several runs. */
+  /** Backups copied per run at most (the newest first, then the oldest): a long outage's backlog is worked off over several runs. */
   maxCopiesPerRun: z.number().int().min(1).max(1000).default(5),
 });
 

@@ -3,7 +3,9 @@
 // back and hashed against the manifest, then its manifest, the commit point there as here (a copy
 // without a manifest is no backup to any reader). What happened is recorded beside the local
 // manifest (catalog/offsite.ts). A failed copy never fails the backup: the next run copies the
-// backlog, oldest first, at most `maxCopiesPerRun` of them.
+// newest good backup first, then the backlog oldest first, at most `maxCopiesPerRun` of them.
+// One agent at a time copies a backup (the lock of its folder there), so the one copying may
+// drop what a stopped copy left unfinished.
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -59,8 +61,20 @@ async function copyFile(from: string, to: string, expected: { sha256: string }, 
   }
 }
 
-/** Copies one backup and reads the copy back; returns the bytes copied. */
+/** Copies one backup and reads the copy back; returns the bytes copied. Fails with code ELOCKED while another agent copies it. */
 async function copyBackup(entry: CatalogEntry, dest: string, signal?: AbortSignal): Promise<number> {
+  const remote = storageOf(dest);
+  const release = await remote.lock(dest);
+  try {
+    // A copy killed mid-file leaves its multipart upload: no listing shows it, but the storage keeps (and bills) it.
+    for (const name of await remote.unfinished(dest)) await remote.remove(remote.join(dest, name));
+    return await copyFiles(entry, dest, signal);
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+async function copyFiles(entry: CatalogEntry, dest: string, signal?: AbortSignal): Promise<number> {
   const local = storageOf(entry.dir);
   const remote = storageOf(dest);
   const { files } = entry.manifest;
@@ -88,10 +102,11 @@ async function copyWithRetries(entry: CatalogEntry, dest: string, config: Loaded
   const policy = target.retry ?? config.retry;
   for (let attempt = 1; ; attempt++) {
     try {
-      return { attempts: attempt, bytes: await copyBackup(entry, dest, opts.signal), failure: null };
+      return { attempts: attempt, bytes: await copyBackup(entry, dest, opts.signal), failure: null, busy: false };
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') return { attempts: 0, bytes: 0, failure: null, busy: true };
       const failure = failureOfCopy(err);
-      if (attempt >= attemptsAllowed(failure.class, policy) || opts.signal?.aborted) return { attempts: attempt, bytes: 0, failure };
+      if (attempt >= attemptsAllowed(failure.class, policy) || opts.signal?.aborted) return { attempts: attempt, bytes: 0, failure, busy: false };
       opts.log?.warn({ id: entry.manifest.id, class: failure.class, attempt }, 'offsite copy failed; retrying');
       await sleep(backoffMs(attempt, policy), opts.signal ?? new AbortController().signal);
     }
@@ -105,13 +120,20 @@ export async function copyOffsite(config: LoadedConfig, target: TargetConfig, op
   await ensureObjectStorage(config.s3);
   const remote = storageOf(offsite.repository);
   const { entries } = await listBackups(config.repositoryPath, target.name);
-  // Oldest first: listBackups gives newest first.
-  const waiting = entries.filter((e) => isGood(e.manifest) && e.offsite?.state !== 'copied').reverse();
+  // listBackups gives newest first. The newest good backup goes first: it is the restore point that
+  // matters most, and the one WardenOffsiteCopyMissing watches; then the backlog, oldest first.
+  const good = entries.filter((e) => isGood(e.manifest));
+  const [newest, ...backlog] = good.filter((e) => e.offsite?.state !== 'copied');
+  const waiting = newest === undefined ? [] : newest === good[0] ? [newest, ...backlog.reverse()] : [...backlog.reverse(), newest];
   for (const entry of waiting.slice(0, offsite.maxCopiesPerRun)) {
     if (opts.signal?.aborted) break;
     const { id } = entry.manifest;
     const dest = remote.join(offsite.repository, target.name, id);
     const result = await copyWithRetries(entry, dest, config, target, { ...opts, log });
+    if (result.busy) {
+      log.info({ id }, 'another agent is copying this backup offsite; it records the copy');
+      continue;
+    }
     // Stopped (shutdown): no failure of the copy's own; the next run copies it.
     if (result.failure && opts.signal?.aborted) break;
     const now = new Date().toISOString();

@@ -28,7 +28,7 @@ beforeAll(async () => {
 interface Listed {
   id: string;
   status: string;
-  offsite: { state: string; location: string | null; attempts: number; error: { class: string } | null } | null;
+  offsite: { state: string; location: string | null; attempts: number; error: { class: string; message: string } | null } | null;
 }
 
 function workspace(s3: Record<string, unknown>, offsite: Record<string, unknown>) {
@@ -169,6 +169,8 @@ describe('offsite copy', () => {
     const { id } = await backup(ws.config);
     const [listed] = await list(ws.config);
     expect(listed).toMatchObject({ id, status: 'success', offsite: { state: 'failed', attempts: 1, error: { class: 'storage_credentials' } } });
+    // What the storage said, not the SDK's "UnknownError" for an answer without a message.
+    expect(listed!.offsite!.error!.message).toBe('offsite copy: the storage answered SignatureDoesNotMatch (HTTP 403)');
     expect(await new S3Storage(objectStore().settings).list(`s3://${bucket}/warden/shop`)).toEqual([]);
   }, 180_000);
 

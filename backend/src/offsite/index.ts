@@ -91,8 +91,17 @@ async function copyFiles(entry: CatalogEntry, dest: string, signal?: AbortSignal
   return files.reduce((sum, f) => sum + f.bytes, 0);
 }
 
+/** An S3 answer by its code and status: the SDK's message for one without a Message (radosgw sends none) is just "UnknownError". */
+function messageOf(err: unknown): string {
+  const e = (err ?? {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  if (status === undefined) return e.message ?? String(err);
+  const said = e.message && e.message !== 'UnknownError' && e.message !== e.name ? `: ${e.message}` : '';
+  return `the storage answered ${e.name} (HTTP ${status})${said}`;
+}
+
 function failureOfCopy(err: unknown): Failure {
-  const message = `offsite copy: ${(err as Error)?.message ?? String(err)}`;
+  const message = `offsite copy: ${messageOf(err)}`;
   if (err instanceof LocalDamage) return failureOf({ class: 'verification', hint: 'The local backup no longer matches its manifest: run warden verify on it; it is not copied.' }, message);
   return failureOf(storageEvidence(err), message);
 }

@@ -4,7 +4,7 @@
 // backlog, and a copy that reads back different is caught.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { freePort } from '../backend/src/mysql/throwawayServer.js';
@@ -161,6 +161,28 @@ describe('offsite copy', () => {
       await release();
     }
   }, 420_000);
+
+  it('a damaged local backup is not copied and does not hold back the backlog behind it', async () => {
+    const bucket = await objectStore().createBucket();
+    const repository = `s3://${bucket}/warden`;
+    const ws = workspace({ endpoint: `http://127.0.0.1:${await freePort()}` }, { repository });
+    const first = await backup(ws.config);
+    const second = await backup(ws.config);
+    const damaged = await manifestOf(ws.config, first.id);
+    const dir = (await runWarden(['list', '--config', ws.config, '--json'])).json.backups.find((b: { id: string }) => b.id === first.id).dir as string;
+    const file = `${dir}/${damaged.files[0].name}`;
+    const bytes = readFileSync(file);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+    writeFileSync(file, bytes);
+
+    ws.rewrite({});
+    const third = await backup(ws.config);
+    const after = await list(ws.config);
+    expect(after.find((b) => b.id === first.id)!.offsite).toMatchObject({ state: 'failed', error: { class: 'verification' } });
+    for (const run of [second, third]) expect(after.find((b) => b.id === run.id)!.offsite, run.id).toMatchObject({ state: 'copied' });
+    // Nothing of the damaged one passes for a backup there.
+    expect(await new S3Storage(objectStore().settings).size(`${repository}/shop/${first.id}/manifest.json`)).toBeNull();
+  }, 300_000);
 
   it('wrong credentials: storage_credentials, never retried, the local backup good', async () => {
     const bucket = await objectStore().createBucket();

@@ -36,6 +36,7 @@ export function isGood(m: { status: RunStatus; verification: { ok: boolean } | n
 const mismatch = (what: string) => Object.assign(new Error(what), { name: 'ChecksumMismatch' });
 /** The local file itself no longer matches its manifest: no copy can fix that (class verification). */
 class LocalDamage extends Error {}
+const LOCAL_DAMAGE = { class: 'verification', hint: 'The local backup no longer matches its manifest: run warden verify on it; it is not copied.' } as const;
 
 /** Streams one file to the offsite storage, hashing what leaves: the local bytes are checked too. */
 async function copyFile(from: string, to: string, expected: { sha256: string }, signal?: AbortSignal): Promise<void> {
@@ -102,7 +103,7 @@ function messageOf(err: unknown): string {
 
 function failureOfCopy(err: unknown): Failure {
   const message = `offsite copy: ${messageOf(err)}`;
-  if (err instanceof LocalDamage) return failureOf({ class: 'verification', hint: 'The local backup no longer matches its manifest: run warden verify on it; it is not copied.' }, message);
+  if (err instanceof LocalDamage) return failureOf(LOCAL_DAMAGE, message);
   return failureOf(storageEvidence(err), message);
 }
 
@@ -160,8 +161,10 @@ export async function copyOffsite(config: LoadedConfig, target: TargetConfig, op
     await writeOffsiteRecord(entry.dir, record).catch((err: unknown) => log.warn({ err, id }, 'cannot record the offsite state'));
     if (result.failure) {
       log.error({ id, class: result.failure.class, hint: result.failure.hint, err: result.failure.message }, 'offsite copy failed; the next run tries again');
-      // What failed one backup fails the next the same way: they wait for the next run.
-      break;
+      // What failed on the storage fails the next backups the same way: they wait for the next run.
+      // A damaged local backup is its own: it must not hold the backlog behind it forever.
+      if (result.failure.class !== LOCAL_DAMAGE.class) break;
+      continue;
     }
     log.info({ id, bytes: result.bytes, location: dest }, 'offsite copy verified');
   }

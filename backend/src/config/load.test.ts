@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +135,14 @@ describe('an offsite copy', () => {
     expect(problems(`${GOOD}offsite:\n  repository: s3://offsite/warden\n`)).toEqual(['s3: an offsite repository needs the s3 settings (endpoint, region, credentials)']);
     expect(problems(`${GOOD.replace('./backups', 's3://b/w')}${S3}offsite:\n  repository: s3://b/w/\n`)).toEqual([expect.stringMatching(/^offsite\.repository: must differ from repository/)]);
     expect(problems(`${GOOD}${S3}offsite:\n  repository: s3://offsite\n  window: soon\n`)).toEqual([expect.stringMatching(/^offsite\.window: "soon" is not a duration/)]);
+  });
+
+  it("loads the README's offsite example (with a target added)", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('### Offsite copy')))![1]!;
+    const c = parseConfig(`${example}${GOOD.replace(/^\s*repository:.*$/m, '')}`, 'warden.yaml', {});
+    expect(c.offsite).toEqual({ repository: 's3://my-offsite-bucket/warden', window: 6 * 3600, maxCopiesPerRun: 5 });
+    expect(c.s3).toMatchObject({ endpoint: 'https://s3.example.net', accessKeyEnv: 'OFFSITE_KEY_ID', secretKeyEnv: 'OFFSITE_SECRET' });
   });
 
   it('refuses an offsite repository inside the repository or around it, and a prefix that is no plain folder', () => {

@@ -162,6 +162,21 @@ describe('offsite copy', () => {
     }
   }, 420_000);
 
+  it('a new offsite repository gets every good backup, also those copied to the old one', async () => {
+    const [before, after] = [await objectStore().createBucket(), await objectStore().createBucket()];
+    const ws = workspace({}, { repository: `s3://${before}/warden` });
+    const first = await backup(ws.config);
+    expect((await list(ws.config))[0]!.offsite).toMatchObject({ state: 'copied', location: `s3://${before}/warden/shop/${first.id}` });
+    ws.rewrite({}, { repository: `s3://${after}/warden` });
+    const second = await backup(ws.config);
+    const now = await list(ws.config);
+    for (const run of [first, second]) {
+      const location = `s3://${after}/warden/shop/${run.id}`;
+      expect(now.find((b) => b.id === run.id)!.offsite, run.id).toMatchObject({ state: 'copied', location });
+      await expectCopied(await manifestOf(ws.config, run.id), location);
+    }
+  }, 300_000);
+
   it('a damaged local backup is not copied and does not hold back the backlog behind it', async () => {
     const bucket = await objectStore().createBucket();
     const repository = `s3://${bucket}/warden`;

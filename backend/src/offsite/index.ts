@@ -133,12 +133,14 @@ export async function copyOffsite(config: LoadedConfig, target: TargetConfig, op
   // listBackups gives newest first. The newest good backup goes first: it is the restore point that
   // matters most, and the one WardenOffsiteCopyMissing watches; then the backlog, oldest first.
   const good = entries.filter((e) => isGood(e.manifest));
-  const [newest, ...backlog] = good.filter((e) => e.offsite?.state !== 'copied');
+  const destOf = (e: CatalogEntry) => remote.join(offsite.repository, target.name, e.manifest.id);
+  // A copy elsewhere (offsite.repository changed since, or a record not written by this copy) is no copy here.
+  const [newest, ...backlog] = good.filter((e) => e.offsite?.state !== 'copied' || e.offsite.location !== destOf(e));
   const waiting = newest === undefined ? [] : newest === good[0] ? [newest, ...backlog.reverse()] : [...backlog.reverse(), newest];
   for (const entry of waiting.slice(0, offsite.maxCopiesPerRun)) {
     if (opts.signal?.aborted) break;
     const { id } = entry.manifest;
-    const dest = remote.join(offsite.repository, target.name, id);
+    const dest = destOf(entry);
     const result = await copyWithRetries(entry, dest, config, target, { ...opts, log });
     if (result.busy) {
       log.info({ id }, 'another agent is copying this backup offsite; it records the copy');

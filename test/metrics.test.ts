@@ -1,7 +1,7 @@
 // /metrics of `warden serve`: valid exposition (promtool), the documented series and conventions,
 // state rebuilt from the catalog across restarts, and a real Prometheus scraping it.
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../backend/src/contract/metrics.js';
@@ -144,6 +144,27 @@ describe('warden serve: metrics', () => {
     expect(m.get('mysql_backup_offsite_last_copy_timestamp_seconds{target="shop"}')).toBe((now - 3 * DAY + 3_600_000) / 1000);
     expect(m.get('mysql_backup_offsite_waiting_backups{target="shop"}')).toBe(2);
     expect([...m].filter(([k]) => k.startsWith('mysql_backup_offsite_copy_failed'))).toEqual([['mysql_backup_offsite_copy_failed{target="shop",class="storage_credentials"}', 1]]);
+  });
+
+  it('a damaged or hostile offsite record counts as no copy: no NaN, no trust in a link, nothing read past its bound', async () => {
+    const ws = makeWorkspace([{ name: 'shop', host: '127.0.0.1', port: 1, user: 'root' }], { s3: { endpoint: 'http://127.0.0.1:1' }, offsite: { repository: 's3://offsite/warden' } });
+    const now = Date.now();
+    const good = { format: 1, state: 'copied', location: 's3://offsite/warden/shop/x', at: new Date(now).toISOString(), verifiedAt: new Date(now).toISOString(), bytes: 1, attempts: 1, error: null };
+    const runs = [1, 2, 3, 4].map((d) => fakeRun(ws.repository, 'shop', { startedAt: new Date(now - d * DAY) }));
+    // Not a time; a link to a good record; terminal escapes where a location goes; a record far larger than one is.
+    writeFileSync(path.join(runs[0]!.dir, 'offsite.json'), JSON.stringify({ ...good, verifiedAt: 'yesterday' }));
+    writeFileSync(path.join(ws.dir, 'elsewhere.json'), JSON.stringify(good));
+    symlinkSync(path.join(ws.dir, 'elsewhere.json'), path.join(runs[1]!.dir, 'offsite.json'));
+    writeFileSync(path.join(runs[2]!.dir, 'offsite.json'), JSON.stringify({ ...good, location: 's3://offsite/\u001b]0;owned\u0007\u001b[2J' }));
+    writeFileSync(path.join(runs[3]!.dir, 'offsite.json'), JSON.stringify({ ...good, pad: 'x'.repeat(4 << 20) }));
+    const s = await serve(ws.config);
+    const m = series(await scrape(s));
+    const api = await request(s, 'GET', '/api/v1/backups?target=shop', { token: null });
+    await s.stop();
+    expect(m.get('mysql_backup_offsite_newest_copied{target="shop"}')).toBe(0);
+    expect(m.get('mysql_backup_offsite_last_copy_timestamp_seconds{target="shop"}')).toBe(0);
+    expect(m.get('mysql_backup_offsite_waiting_backups{target="shop"}')).toBe(4);
+    expect(api.json.backups.map((b: { offsite: unknown }) => b.offsite)).toEqual([null, null, null, null]);
   });
 
   it('exposes every metric the bundled Grafana dashboard queries', async () => {

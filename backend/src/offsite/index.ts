@@ -32,6 +32,14 @@ export function isGood(m: { status: RunStatus; verification: { ok: boolean } | n
   return m.status === 'success' && (m.verification === null || m.verification.ok);
 }
 
+/** Where a target's backup is copied: `<offsite>/<target>/<id>`. */
+export const offsiteLocation = (repository: string, target: string, id: string) => `${repository.replace(/\/+$/, '')}/${target}/${id}`;
+
+/** Copied to where the configuration points now: a copy elsewhere (offsite.repository changed since) is none here. */
+export function copiedTo(record: { state: string; location: string } | null | undefined, location: string): boolean {
+  return record?.state === 'copied' && record.location === location;
+}
+
 /** The read-back differs from what the manifest records (class checksum_mismatch). */
 const mismatch = (what: string) => Object.assign(new Error(what), { name: 'ChecksumMismatch' });
 /** The local file itself no longer matches its manifest: no copy can fix that (class verification). */
@@ -128,14 +136,12 @@ export async function copyOffsite(config: LoadedConfig, target: TargetConfig, op
   if (!offsite) return;
   const log = (opts.log ?? mainLogger()).child({ component: 'offsite', target: target.name });
   await ensureObjectStorage(config.s3);
-  const remote = storageOf(offsite.repository);
   const { entries } = await listBackups(config.repositoryPath, target.name);
   // listBackups gives newest first. The newest good backup goes first: it is the restore point that
   // matters most, and the one WardenOffsiteCopyMissing watches; then the backlog, oldest first.
   const good = entries.filter((e) => isGood(e.manifest));
-  const destOf = (e: CatalogEntry) => remote.join(offsite.repository, target.name, e.manifest.id);
-  // A copy elsewhere (offsite.repository changed since, or a record not written by this copy) is no copy here.
-  const [newest, ...backlog] = good.filter((e) => e.offsite?.state !== 'copied' || e.offsite.location !== destOf(e));
+  const destOf = (e: CatalogEntry) => offsiteLocation(offsite.repository, target.name, e.manifest.id);
+  const [newest, ...backlog] = good.filter((e) => !copiedTo(e.offsite, destOf(e)));
   const waiting = newest === undefined ? [] : newest === good[0] ? [newest, ...backlog.reverse()] : [...backlog.reverse(), newest];
   for (const entry of waiting.slice(0, offsite.maxCopiesPerRun)) {
     if (opts.signal?.aborted) break;

@@ -168,6 +168,7 @@ describe('offsite copy', () => {
     const first = await backup(ws.config);
     expect((await list(ws.config))[0]!.offsite).toMatchObject({ state: 'copied', location: `s3://${before}/warden/shop/${first.id}` });
     ws.rewrite({}, { repository: `s3://${after}/warden` });
+    expect((await list(ws.config))[0]!.offsite).toMatchObject({ state: 'pending', location: null });
     const second = await backup(ws.config);
     const now = await list(ws.config);
     for (const run of [first, second]) {

@@ -131,18 +131,32 @@ async function copyWithRetries(entry: CatalogEntry, dest: string, config: Loaded
   }
 }
 
+/**
+ * The good backups not copied yet, in the order to copy them (`entries` newest first, as listBackups
+ * gives them). The newest good backup goes first: it is the restore point that matters most, and the
+ * one WardenOffsiteCopyMissing watches; after the links of its chain it is restored on top of
+ * (catalog/chain.ts), oldest first, so that its copy is restorable there once it counts as copied.
+ * Then the backlog, oldest first.
+ */
+export function copyOrder<E extends Pick<CatalogEntry, 'manifest'>>(entries: E[], copied: (e: E) => boolean): E[] {
+  const good = entries.filter((e) => isGood(e.manifest));
+  const byId = new Map(entries.map((e) => [e.manifest.id, e]));
+  const chain: E[] = [];
+  // Bounded by the entries: a damaged chain that loops ends here too.
+  for (let e = good[0]; e && !chain.includes(e); e = e.manifest.chain ? byId.get(e.manifest.chain.previousId) : undefined) chain.unshift(e);
+  const first = chain.filter((e) => isGood(e.manifest) && !copied(e));
+  const backlog = good.filter((e) => !copied(e) && !first.includes(e)).reverse();
+  return [...first, ...backlog];
+}
+
 export async function copyOffsite(config: LoadedConfig, target: TargetConfig, opts: OffsiteOptions = {}): Promise<void> {
   const offsite = config.offsite;
   if (!offsite) return;
   const log = (opts.log ?? mainLogger()).child({ component: 'offsite', target: target.name });
   await ensureObjectStorage(config.s3);
   const { entries } = await listBackups(config.repositoryPath, target.name);
-  // listBackups gives newest first. The newest good backup goes first: it is the restore point that
-  // matters most, and the one WardenOffsiteCopyMissing watches; then the backlog, oldest first.
-  const good = entries.filter((e) => isGood(e.manifest));
   const destOf = (e: CatalogEntry) => offsiteLocation(offsite.repository, target.name, e.manifest.id);
-  const [newest, ...backlog] = good.filter((e) => !copiedTo(e.offsite, destOf(e)));
-  const waiting = newest === undefined ? [] : newest === good[0] ? [newest, ...backlog.reverse()] : [...backlog.reverse(), newest];
+  const waiting = copyOrder(entries, (e) => copiedTo(e.offsite, destOf(e)));
   for (const entry of waiting.slice(0, offsite.maxCopiesPerRun)) {
     if (opts.signal?.aborted) break;
     const { id } = entry.manifest;

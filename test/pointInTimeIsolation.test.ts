@@ -65,7 +65,7 @@ describe('a point-in-time restore', () => {
   it('changes no database but the new one, even when the binary log names others', async () => {
     const r = await runWarden(['restore', '--config', ws.config, '--target', 'shop', '--to', T, '--database', 'shop_before', '--json']);
     expect(r.code, r.stdout).toBe(1);
-    expect(r.json).toMatchObject({ ok: false, class: 'privilege', leftover: 'dropped' });
+    expect(r.json, JSON.stringify(r.json.error)).toMatchObject({ ok: false, class: 'privilege', leftover: 'dropped' });
     expect(r.json.error.message).toMatch(/denied/i);
     // The live databases are as the live writes left them.
     expect(await q('SELECT id FROM shop.sessions ORDER BY id')).toEqual([{ id: 10 }, { id: 11 }, { id: 12 }]);

@@ -68,6 +68,12 @@ export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
   const report: ReplayReport = { files: [], transactions: 0, lastEventTime: null, lastGtid: null, failure: null };
   const client = startClient(r.login);
   const sql = client.child.stdin!;
+  // A client that refused a statement and quit leaves the tool writing into a closed pipe, and the
+  // tool's broken pipe then breaks ours: the client's exit says why, when it failed.
+  const clientQuit = async (): Promise<Failure | null> => {
+    const end = await Promise.race([client.exit, sleep(CLIENT_GRACE_MS).then(() => null)]);
+    return end && failed(end) ? clientFailure(client.name, end) : null;
+  };
   // A client that died early: its exit status and stderr say why, not EPIPE.
   sql.on('error', () => undefined);
   try {
@@ -112,14 +118,9 @@ export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
         break;
       }
       if (code !== 0 || signal !== null) {
-        // A client that refused a statement and quit leaves the tool writing into a closed pipe:
-        // then the client's exit says why (the tool's broken pipe says nothing).
-        const clientEnd = await Promise.race([client.exit, sleep(CLIENT_GRACE_MS).then(() => null)]);
         const stderr = toolErr();
         report.failure =
-          clientEnd && failed(clientEnd)
-            ? clientFailure(client.name, clientEnd)
-            : failureOf({ tool: r.tool.path, exitCode: code, signal, stderr }, `replaying ${name} failed: ${stderr.trim().split('\n').pop() ?? `exit ${code ?? signal}`}`);
+          (await clientQuit()) ?? failureOf({ tool: r.tool.path, exitCode: code, signal, stderr }, `replaying ${name} failed: ${stderr.trim().split('\n').pop() ?? `exit ${code ?? signal}`}`);
         break;
       }
       if (problem) {
@@ -128,7 +129,7 @@ export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
       }
     }
   } catch (err) {
-    report.failure ??= failureOf({ tool: 'warden', stderr: (err as Error).message }, `the replay stopped: ${(err as Error).message}`);
+    report.failure ??= (r.signal?.aborted ? null : await clientQuit()) ?? failureOf({ tool: 'warden', stderr: (err as Error).message }, `the replay stopped: ${(err as Error).message}`);
   } finally {
     if (report.failure) killChild(client.child, 'SIGTERM');
     sql.end();

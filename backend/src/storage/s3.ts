@@ -51,6 +51,8 @@ const PROGRESS = 'httpUploadProgress';
 const RECORD_META = 'warden-record';
 const DELETE_BATCH = 1000;
 const HEAD_CONCURRENCY = 8;
+/** Characters an XML 1.0 body cannot carry unchanged: all but tab, newline and XML's Char range. */
+const XML_UNSAFE = /[^\t\n\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 export interface S3Tuning {
   staleMs?: number;
@@ -65,7 +67,8 @@ interface Location {
 }
 
 function parse(location: string): Location {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
+  // `s`: a key may hold line breaks.
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/s.exec(location);
   if (!m) throw new Error(`${JSON.stringify(location)} is not an s3://bucket/prefix location`);
   return { bucket: m[1]!, key: m[2]!.replace(/\/+$/, '') };
 }
@@ -301,7 +304,13 @@ export class S3Storage implements Storage {
     await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   }
 
-  private async deleteKeys(bucket: string, keys: string[]): Promise<void> {
+  private async deleteKeys(bucket: string, all: string[]): Promise<void> {
+    // DeleteObjects names its keys in an XML body, which does not carry every key: control
+    // characters fail the whole batch (radosgw: 400) and a carriage return reads as a newline (XML's
+    // end-of-line rule, which AWS's page on object key names warns of), a quiet "deleted" of another
+    // key. Those go one by one with DeleteObject, whose key travels in the URL.
+    const keys = all.filter((k) => !XML_UNSAFE.test(k));
+    for (const Key of all.filter((k) => XML_UNSAFE.test(k))) await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const Objects = keys.slice(i, i + DELETE_BATCH).map((Key) => ({ Key }));
       const { Errors } = await this.client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects, Quiet: true } }));

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { S3Storage } from '../backend/src/storage/s3.js';
 import { forEachLimit } from '../backend/src/util/concurrency.js';
 import { useObjectStore } from './harness/objectStore.js';
@@ -119,4 +119,32 @@ describe('S3 storage', () => {
     const left = (await client.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents?.map((o) => o.Key);
     expect(left?.sort()).toEqual([...outside].sort());
   }, 120_000);
+
+  it("judges a lock's age by the server's clock, whatever this host's clock says", async () => {
+    const staleMs = 1500;
+    const bucket = await objectStore().createBucket();
+    const storage = new S3Storage(objectStore().settings, { staleMs });
+    // Ten minutes off: within the skew S3 signatures tolerate (15 minutes), far beyond the lock's.
+    const skewed = async (offsetMs: number, body: () => Promise<void>) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + offsetMs);
+      try {
+        await body();
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    // A clock behind: the dead holder's lock is taken once stale, not ten minutes later.
+    await objectStore().client().send(new PutObjectCommand({ Bucket: bucket, Key: 'dead/.lock', Body: '{}' }));
+    await new Promise((resolve) => setTimeout(resolve, staleMs + 1500));
+    await skewed(-10 * 60_000, async () => {
+      expect(await storage.isLocked(`s3://${bucket}/dead`, { observe: true })).toBe(false);
+      await (await storage.lock(`s3://${bucket}/dead`))();
+    });
+    // A clock ahead: a lock written a moment ago is live, without watching it.
+    await objectStore().client().send(new PutObjectCommand({ Bucket: bucket, Key: 'live/.lock', Body: '{}' }));
+    await skewed(10 * 60_000, async () => {
+      expect(await storage.isLocked(`s3://${bucket}/live`)).toBe(true);
+    });
+  }, 30_000);
 });

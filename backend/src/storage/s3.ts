@@ -12,7 +12,8 @@
 //   wrote directly in it, such as a run's manifest), so a run stops naming its files before they
 //   go; a reader in between sees a run without a manifest (unreadable, never good), then nothing.
 // - The lock is an object created with `If-None-Match: *` (exactly one writer wins) and rewritten
-//   by its holder every third of STALE_MS. One not rewritten for STALE_MS is watched for a rewrite
+//   by its holder every third of STALE_MS. One not rewritten for STALE_MS (on the server's clock:
+//   its Date against the object's Last-Modified) is watched for a rewrite
 //   first, then deleted if unchanged and created anew; without conditional deletes, two agents
 //   taking over the same abandoned lock in the same instant could both win.
 // - Nothing follows a link: object storage has none.
@@ -59,6 +60,11 @@ export interface S3Tuning {
   /** Bytes per part (at least 5 MiB, S3's minimum) and parts in flight: memory is about their product. */
   partSize?: number;
   queueSize?: number;
+}
+
+interface LockState {
+  etag: string;
+  ageMs: number;
 }
 
 interface Location {
@@ -350,13 +356,40 @@ export class S3Storage implements Storage {
     return { bytes, sha256: hash.digest('hex') };
   }
 
+  /**
+   * The lock's ETag and age, read on the server's clock alone (its Date header against the
+   * object's Last-Modified): a host whose clock is behind would wait that much longer to take over
+   * a dead holder's lock, one ahead would take a live holder's lock for dead. Null when there is none.
+   */
+  private async lockState(lockFile: string): Promise<LockState | null> {
+    const { bucket, key } = parse(lockFile);
+    const command = new HeadObjectCommand({ Bucket: bucket, Key: key });
+    let serverNow = Date.now();
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const date = Date.parse((result.response as { headers?: Record<string, string> }).headers?.date ?? '');
+        if (!Number.isNaN(date)) serverNow = date;
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    try {
+      const out = await this.client.send(command);
+      return { etag: out.ETag ?? '', ageMs: serverNow - (out.LastModified?.getTime() ?? 0) };
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
   /** Whether the lock's holder rewrote it within STALE_MS; `observe`: or does so while watched. */
-  private async live(lockFile: string, seen: HeadObjectCommandOutput, observe: boolean): Promise<boolean> {
-    if (Date.now() - (seen.LastModified?.getTime() ?? 0) <= this.staleMs) return true;
+  private async live(lockFile: string, seen: LockState, observe: boolean): Promise<boolean> {
+    if (seen.ageMs <= this.staleMs) return true;
     if (!observe) return false;
     await sleep(Math.floor(this.staleMs / 3) + 1000);
-    const again = await this.head(lockFile);
-    return again !== null && again.ETag !== seen.ETag;
+    const again = await this.lockState(lockFile);
+    return again !== null && again.etag !== seen.etag;
   }
 
   /** Creates the lock object unless one exists; its ETag, or null when one exists. */
@@ -376,10 +409,10 @@ export class S3Storage implements Storage {
     const { bucket, key } = parse(lockFile);
     let etag = await this.createLock(lockFile);
     if (etag === null) {
-      const seen = await this.head(lockFile);
+      const seen = await this.lockState(lockFile);
       if (seen && (await this.live(lockFile, seen, true))) throw locked(folder);
       // Abandoned: deleted only if still the one judged so, then created like a free lock.
-      if (seen && (await this.head(lockFile))?.ETag === seen.ETag) await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      if (seen && (await this.lockState(lockFile))?.etag === seen.etag) await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
       etag = await this.createLock(lockFile);
       if (etag === null) throw locked(folder);
     }
@@ -404,7 +437,7 @@ export class S3Storage implements Storage {
 
   async isLocked(folder: string, opts: { observe?: boolean } = {}): Promise<boolean> {
     const lockFile = this.join(folder, LOCK_NAME);
-    const seen = await this.head(lockFile);
+    const seen = await this.lockState(lockFile);
     return seen !== null && this.live(lockFile, seen, opts.observe === true);
   }
 

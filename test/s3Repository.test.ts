@@ -185,6 +185,25 @@ describe('a repository on S3-compatible object storage', () => {
     }
   }, 180_000);
 
+  it('list, expire, verify and restore say what is wrong with the bucket, classified, never an unexpected error', async () => {
+    const server = getServer();
+    const id = '20261201T000000.000Z-aaaa';
+    const cases = [
+      { ws: makeWorkspace([targetFor(server, 'shop')], { repository: 's3://no-such-bucket/warden', s3: objectStore().settings }), env: {}, cls: 'storage_no_bucket', code: 'NoSuchBucket' },
+      { ws: await s3Workspace([targetFor(server, 'shop')]), env: { WARDEN_TEST_S3_SECRET: 'not-the-secret' }, cls: 'storage_credentials', code: 'SignatureDoesNotMatch' },
+    ];
+    for (const { ws, env, cls, code } of cases) {
+      for (const args of [['list'], ['expire'], ['verify', id], ['restore', id, '--target', 'shop', '--database', 'nowhere']]) {
+        const r = await runWarden([...args, '--config', ws.config, '--json'], env);
+        expect(r.code, `${args[0]}: ${r.stdout}${r.stderr}`).toBe(1);
+        expect(r.json).toMatchObject({ ok: false, error: { class: cls, code, message: `the repository's storage failed: ${code}` } });
+        expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
+        const text = await runWarden([...args, '--config', ws.config], env);
+        expect(text.stdout).toContain(`[${cls}]\n  hint: `);
+      }
+    }
+  }, 180_000);
+
   it('fails the pre-flight, saying why, when the bucket is missing or the credentials are not set', async () => {
     const server = getServer();
     const repositoryCheck = (r: RunResult) => (r.json.targets[0].checks as { name: string }[]).find((c) => c.name === 'repository');

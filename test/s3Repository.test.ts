@@ -185,7 +185,7 @@ describe('a repository on S3-compatible object storage', () => {
     }
   }, 180_000);
 
-  it('list, expire, verify and restore say what is wrong with the bucket, classified, never an unexpected error', async () => {
+  it('list, expire, verify, restore and serve say what is wrong with the bucket, classified, never an unexpected error', async () => {
     const server = getServer();
     const id = '20261201T000000.000Z-aaaa';
     const cases = [
@@ -201,6 +201,11 @@ describe('a repository on S3-compatible object storage', () => {
         const text = await runWarden([...args, '--config', ws.config], env);
         expect(text.stdout).toContain(`[${cls}]\n  hint: `);
       }
+      // warden serve does not start on a repository it cannot read: it says why.
+      const served = await runWarden(['serve', '--config', ws.config, '--listen', '127.0.0.1:0'], { ...env, WARDEN_API_TOKEN: 'a-token-of-some-length-0123456789' });
+      expect(served.code, served.stdout + served.stderr).toBe(1);
+      expect(served.stdout).toContain(`the repository's storage failed: ${code} [${cls}]`);
+      expect(served.stderr).not.toMatch(/unexpected error|\n\s+at /);
     }
   }, 180_000);
 

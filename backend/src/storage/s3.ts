@@ -399,7 +399,9 @@ export class S3Storage implements Storage {
       const put = await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: lockBody(), IfNoneMatch: '*' }));
       return put.ETag!;
     } catch (err) {
-      if (statusOf(err) === 412) return null;
+      // 409: another writer's conditional write of the same key is in progress (AWS's PutObject
+      // reference, If-None-Match: "a 409 ConditionalRequestConflict ... retry"): as good as taken.
+      if (statusOf(err) === 412 || statusOf(err) === 409) return null;
       throw err;
     }
   }

@@ -38,6 +38,9 @@ export function configErrorResult(err: ConfigError, asJson: boolean): CommandRes
  * action, exit 1, not an unexpected error. Null for any other error.
  */
 export function storageErrorResult(err: unknown, asJson: boolean): CommandResult | null {
+  // The SDK's errors, and only those: a network code from a database connection is not the storage's.
+  const e = (err ?? {}) as { $metadata?: unknown; name?: unknown };
+  if (e.$metadata === undefined && e.name !== 'CredentialsProviderError') return null;
   const found = failureOf(storageEvidence(err), '');
   if (!found.class.startsWith('storage_')) return null;
   const error = { ...found, message: `the repository's storage failed: ${found.code ?? (err instanceof Error ? err.message : String(err))}` };

@@ -1,7 +1,7 @@
 // /metrics of `warden serve`: valid exposition (promtool), the documented series and conventions,
 // state rebuilt from the catalog across restarts, and a real Prometheus scraping it.
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../backend/src/contract/metrics.js';
@@ -122,18 +122,18 @@ describe('warden serve: metrics', () => {
     const offsite = { repository: 's3://offsite/warden', window: '2h' };
     const ws = makeWorkspace([{ name: 'shop', host: '127.0.0.1', port: 1, user: 'root' }], { s3: { endpoint: 'http://127.0.0.1:1' }, offsite });
     const now = Date.now();
-    const record = (dir: string, state: 'copied' | 'failed', at: Date, cls?: string) =>
+    const record = ({ id, dir }: { id: string; dir: string }, state: 'copied' | 'failed', at: Date, cls?: string) =>
       writeFileSync(
         path.join(dir, 'offsite.json'),
         JSON.stringify({
-          format: 1, state, location: 's3://offsite/warden/shop/x', at: at.toISOString(), verifiedAt: state === 'copied' ? at.toISOString() : null, bytes: 1000, attempts: 1,
+          format: 1, state, location: `s3://offsite/warden/shop/${id}`, at: at.toISOString(), verifiedAt: state === 'copied' ? at.toISOString() : null, bytes: 1000, attempts: 1,
           error: cls ? { class: cls, retryable: false, severity: 'error', code: 'SignatureDoesNotMatch', hint: 'h', message: 'm' } : null,
         }),
       );
     const copied = fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 3 * DAY) });
-    record(copied.dir, 'copied', new Date(now - 3 * DAY + 3_600_000));
+    record(copied, 'copied', new Date(now - 3 * DAY + 3_600_000));
     const failed = fakeRun(ws.repository, 'shop', { startedAt: new Date(now - 2 * DAY) });
-    record(failed.dir, 'failed', new Date(now - 2 * DAY + 3_600_000), 'storage_credentials');
+    record(failed, 'failed', new Date(now - 2 * DAY + 3_600_000), 'storage_credentials');
     fakeRun(ws.repository, 'shop', { startedAt: new Date(now - DAY) });
     fakeRun(ws.repository, 'shop', { startedAt: new Date(now - DAY / 2), status: 'failed' });
     const s = await serve(ws.config);
@@ -144,6 +144,29 @@ describe('warden serve: metrics', () => {
     expect(m.get('mysql_backup_offsite_last_copy_timestamp_seconds{target="shop"}')).toBe((now - 3 * DAY + 3_600_000) / 1000);
     expect(m.get('mysql_backup_offsite_waiting_backups{target="shop"}')).toBe(2);
     expect([...m].filter(([k]) => k.startsWith('mysql_backup_offsite_copy_failed'))).toEqual([['mysql_backup_offsite_copy_failed{target="shop",class="storage_credentials"}', 1]]);
+  });
+
+  it('a damaged or hostile offsite record counts as no copy: no NaN, no trust in a link, nothing read past its bound', async () => {
+    const ws = makeWorkspace([{ name: 'shop', host: '127.0.0.1', port: 1, user: 'root' }], { s3: { endpoint: 'http://127.0.0.1:1' }, offsite: { repository: 's3://offsite/warden' } });
+    const now = Date.now();
+    const runs = [1, 2, 3, 4, 5].map((d) => fakeRun(ws.repository, 'shop', { startedAt: new Date(now - d * DAY) }));
+    const good = (i: number) => ({ format: 1, state: 'copied', location: `s3://offsite/warden/shop/${runs[i]!.id}`, at: new Date(now).toISOString(), verifiedAt: new Date(now).toISOString(), bytes: 1, attempts: 1, error: null });
+    // Not a time; a link to a good record; terminal escapes where a location goes; a record far larger than one is; a copy in another place.
+    writeFileSync(path.join(runs[0]!.dir, 'offsite.json'), JSON.stringify({ ...good(0), verifiedAt: 'yesterday' }));
+    writeFileSync(path.join(ws.dir, 'elsewhere.json'), JSON.stringify(good(1)));
+    symlinkSync(path.join(ws.dir, 'elsewhere.json'), path.join(runs[1]!.dir, 'offsite.json'));
+    writeFileSync(path.join(runs[2]!.dir, 'offsite.json'), JSON.stringify({ ...good(2), location: `${good(2).location}\u001b]0;owned\u0007\u001b[2J` }));
+    writeFileSync(path.join(runs[3]!.dir, 'offsite.json'), JSON.stringify({ ...good(3), pad: 'x'.repeat(4 << 20) }));
+    writeFileSync(path.join(runs[4]!.dir, 'offsite.json'), JSON.stringify({ ...good(4), location: good(4).location.replace('s3://offsite/', 's3://old-offsite/') }));
+    const s = await serve(ws.config);
+    const m = series(await scrape(s));
+    const api = await request(s, 'GET', '/api/v1/backups?target=shop', { token: null });
+    await s.stop();
+    expect(m.get('mysql_backup_offsite_newest_copied{target="shop"}')).toBe(0);
+    expect(m.get('mysql_backup_offsite_last_copy_timestamp_seconds{target="shop"}')).toBe(0);
+    expect(m.get('mysql_backup_offsite_waiting_backups{target="shop"}')).toBe(5);
+    // The copy in another place is shown where it is; the others are no records at all.
+    expect(api.json.backups.map((b: { offsite: { location: string } | null }) => b.offsite?.location ?? null)).toEqual([null, null, null, null, expect.stringMatching(/^s3:\/\/old-offsite\//)]);
   });
 
   it('exposes every metric the bundled Grafana dashboard queries', async () => {

@@ -4,10 +4,11 @@
 // backlog, and a copy that reads back different is caught.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { freePort } from '../backend/src/mysql/throwawayServer.js';
+import { CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { S3Storage } from '../backend/src/storage/s3.js';
 import { backupSummarySchema, offsiteAnswerSchema } from '../backend/src/contract/api.js';
 import { loadSampleShop } from './harness/fixtures.js';
@@ -27,14 +28,14 @@ beforeAll(async () => {
 interface Listed {
   id: string;
   status: string;
-  offsite: { state: string; location: string | null; attempts: number; error: { class: string } | null } | null;
+  offsite: { state: string; location: string | null; attempts: number; error: { class: string; message: string } | null } | null;
 }
 
 function workspace(s3: Record<string, unknown>, offsite: Record<string, unknown>) {
   const targets = [targetFor(getServer(), 'shop', { databases: ['shop'] })];
   const ws = makeWorkspace(targets, { retry: FAST_RETRY, s3: { ...objectStore().settings, ...s3 }, offsite });
-  const rewrite = (nextS3: Record<string, unknown>) =>
-    writeFileSync(ws.config, stringify({ repository: ws.repository, targets, retry: FAST_RETRY, s3: { ...objectStore().settings, ...nextS3 }, offsite }));
+  const rewrite = (nextS3: Record<string, unknown>, nextOffsite = offsite) =>
+    writeFileSync(ws.config, stringify({ repository: ws.repository, targets, retry: FAST_RETRY, s3: { ...objectStore().settings, ...nextS3 }, offsite: nextOffsite }));
   return { ...ws, rewrite };
 }
 
@@ -110,9 +111,9 @@ describe('offsite copy', () => {
     const second = await backup(ws.config);
     const down = await list(ws.config);
     expect(down.map((b) => b.status)).toEqual(['success', 'success']);
-    // The first run failed its copy (retried by the policy); the second tried the oldest first, failed, and stopped there.
-    expect(down.find((b) => b.id === first.id)!.offsite).toMatchObject({ state: 'failed', attempts: 4, error: { class: 'storage_network' } });
-    expect(down.find((b) => b.id === second.id)!.offsite).toMatchObject({ state: 'pending', error: null });
+    // The first run failed its copy (retried by the policy); the second tried its own backup, the newest, first, failed, and stopped there.
+    expect(down.find((b) => b.id === first.id)!.offsite).toMatchObject({ state: 'failed', attempts: 2, error: { class: 'storage_network' } });
+    expect(down.find((b) => b.id === second.id)!.offsite).toMatchObject({ state: 'failed', attempts: 2, error: { class: 'storage_network' } });
     expect((await runWarden(['list', '--config', ws.config])).stdout).toContain('offsite:FAILED[storage_network]');
 
     ws.rewrite({});
@@ -125,6 +126,80 @@ describe('offsite copy', () => {
     }
   }, 300_000);
 
+  it('after an outage the newest backup is copied first; a copy stopped mid-upload is cleaned up; a backup another agent copies is left to it', async () => {
+    const bucket = await objectStore().createBucket();
+    const repository = `s3://${bucket}/warden`;
+    const ws = workspace({ endpoint: `http://127.0.0.1:${await freePort()}` }, { repository, maxCopiesPerRun: 1 });
+    const first = await backup(ws.config);
+    const second = await backup(ws.config);
+    // What a copy killed mid-file leaves: a multipart upload with a part, which no listing shows.
+    const storage = new S3Storage(objectStore().settings);
+    const Key = `warden/shop/${first.id}/dump.sql.zst`;
+    const { UploadId } = await storage.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
+    await storage.client.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: Buffer.alloc(1024, 1) }));
+    expect(await storage.unfinished(`${repository}/shop/${first.id}`)).toEqual(['dump.sql.zst.partial']);
+
+    // Storage back, one copy per run: the new backup, the newest restore point, goes before the backlog.
+    ws.rewrite({});
+    const third = await backup(ws.config);
+    const after = await list(ws.config);
+    expect(after.find((b) => b.id === third.id)!.offsite).toMatchObject({ state: 'copied' });
+    for (const old of [first, second]) expect(after.find((b) => b.id === old.id)!.offsite, old.id).toMatchObject({ state: 'failed', attempts: 2 });
+
+    // Another agent holds the second backup's copy: this run copies its own and the first, and leaves the second alone.
+    ws.rewrite({}, { repository, maxCopiesPerRun: 5 });
+    const release = await storage.lock(`${repository}/shop/${second.id}`);
+    try {
+      const fourth = await backup(ws.config);
+      const now = await list(ws.config);
+      expect(now.find((b) => b.id === fourth.id)!.offsite).toMatchObject({ state: 'copied' });
+      expect(now.find((b) => b.id === second.id)!.offsite).toMatchObject({ state: 'failed', attempts: 2 });
+      expect(now.find((b) => b.id === first.id)!.offsite).toMatchObject({ state: 'copied', attempts: 3 });
+      await expectCopied(await manifestOf(ws.config, first.id), `${repository}/shop/${first.id}`);
+      expect(await storage.unfinished(`${repository}/shop/${first.id}`)).toEqual([]);
+    } finally {
+      await release();
+    }
+  }, 420_000);
+
+  it('a new offsite repository gets every good backup, also those copied to the old one', async () => {
+    const [before, after] = [await objectStore().createBucket(), await objectStore().createBucket()];
+    const ws = workspace({}, { repository: `s3://${before}/warden` });
+    const first = await backup(ws.config);
+    expect((await list(ws.config))[0]!.offsite).toMatchObject({ state: 'copied', location: `s3://${before}/warden/shop/${first.id}` });
+    ws.rewrite({}, { repository: `s3://${after}/warden` });
+    expect((await list(ws.config))[0]!.offsite).toMatchObject({ state: 'pending', location: null });
+    const second = await backup(ws.config);
+    const now = await list(ws.config);
+    for (const run of [first, second]) {
+      const location = `s3://${after}/warden/shop/${run.id}`;
+      expect(now.find((b) => b.id === run.id)!.offsite, run.id).toMatchObject({ state: 'copied', location });
+      await expectCopied(await manifestOf(ws.config, run.id), location);
+    }
+  }, 300_000);
+
+  it('a damaged local backup is not copied and does not hold back the backlog behind it', async () => {
+    const bucket = await objectStore().createBucket();
+    const repository = `s3://${bucket}/warden`;
+    const ws = workspace({ endpoint: `http://127.0.0.1:${await freePort()}` }, { repository });
+    const first = await backup(ws.config);
+    const second = await backup(ws.config);
+    const damaged = await manifestOf(ws.config, first.id);
+    const dir = (await runWarden(['list', '--config', ws.config, '--json'])).json.backups.find((b: { id: string }) => b.id === first.id).dir as string;
+    const file = `${dir}/${damaged.files[0].name}`;
+    const bytes = readFileSync(file);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+    writeFileSync(file, bytes);
+
+    ws.rewrite({});
+    const third = await backup(ws.config);
+    const after = await list(ws.config);
+    expect(after.find((b) => b.id === first.id)!.offsite).toMatchObject({ state: 'failed', error: { class: 'verification' } });
+    for (const run of [second, third]) expect(after.find((b) => b.id === run.id)!.offsite, run.id).toMatchObject({ state: 'copied' });
+    // Nothing of the damaged one passes for a backup there.
+    expect(await new S3Storage(objectStore().settings).size(`${repository}/shop/${first.id}/manifest.json`)).toBeNull();
+  }, 300_000);
+
   it('wrong credentials: storage_credentials, never retried, the local backup good', async () => {
     const bucket = await objectStore().createBucket();
     process.env.WARDEN_TEST_OFFSITE_WRONG_SECRET = 'wrong';
@@ -132,6 +207,8 @@ describe('offsite copy', () => {
     const { id } = await backup(ws.config);
     const [listed] = await list(ws.config);
     expect(listed).toMatchObject({ id, status: 'success', offsite: { state: 'failed', attempts: 1, error: { class: 'storage_credentials' } } });
+    // What the storage said, not the SDK's "UnknownError" for an answer without a message.
+    expect(listed!.offsite!.error!.message).toBe('offsite copy: the storage answered SignatureDoesNotMatch (HTTP 403)');
     expect(await new S3Storage(objectStore().settings).list(`s3://${bucket}/warden/shop`)).toEqual([]);
   }, 180_000);
 

@@ -27,8 +27,11 @@ beforeAll(async () => {
   expect(backup.code, backup.stderr).toBe(0);
   // Under USE shop: a statement on the source by its full name, and DDL on another database.
   await getServer().exec('USE shop; TRUNCATE TABLE shop.sessions; DROP TABLE other.audit;');
-  // The live data moves on.
-  await getServer().exec('INSERT INTO shop.sessions VALUES (10), (11), (12); CREATE TABLE other.audit (id INT PRIMARY KEY); INSERT INTO other.audit VALUES (8);');
+  // The live data moves on. Tens of megabytes after the refused statement: the binlog tool is still
+  // writing when the client quits on it, and its broken pipe must not hide the client's reason.
+  await getServer().exec(
+    "INSERT INTO shop.sessions VALUES (10), (11), (12); CREATE TABLE other.audit (id INT PRIMARY KEY); INSERT INTO other.audit VALUES (8); CREATE TABLE shop.bulk (id INT AUTO_INCREMENT PRIMARY KEY, pad VARCHAR(1000)); INSERT INTO shop.bulk (pad) SELECT REPEAT('x', 1000) FROM shop.seq_1_to_30000;",
+  );
   T = new Date(Date.now() + 1000).toISOString();
   const [status] = await q('SHOW MASTER STATUS');
   await waitFor(

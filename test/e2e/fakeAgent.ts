@@ -35,6 +35,7 @@ export function fakeBackup(startedAt: string): BackupSummary {
     server: '127.0.0.1:3306',
     verification: null,
     attempts: 1,
+    offsite: null,
   });
 }
 

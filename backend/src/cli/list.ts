@@ -1,6 +1,6 @@
 import { ConfigError, findTarget } from '../config/load.js';
 import { type ListedRun, listRuns } from '../list/index.js';
-import { isGood } from '../offsite/index.js';
+import { copiedTo, isGood, offsiteLocation } from '../offsite/index.js';
 import { openConfig } from './config.js';
 import { type CommandResult, configErrorResult, EXIT, formatBytes, json, storageErrorResult } from './output.js';
 
@@ -54,7 +54,11 @@ export async function listCommand(opts: ListCommandOptions): Promise<CommandResu
       verification: m.verification
         ? { level: m.verification.level, ok: m.verification.ok, at: m.verification.at, restoreSeconds: m.verification.restoreSeconds, problems: m.verification.problems.length }
         : null,
-      offsite: offsiteOf(offsite, config.offsite !== undefined && isGood(m)),
+      // A copy where offsite.repository no longer points is none: the next run copies it there.
+      offsite: offsiteOf(
+        config.offsite && offsite?.state === 'copied' && !copiedTo(offsite, offsiteLocation(config.offsite.repository, m.target, m.id)) ? null : offsite,
+        config.offsite !== undefined && isGood(m),
+      ),
     }));
     if (opts.json) return { exitCode: EXIT.ok, output: json({ backups, unreadable }) };
     if (backups.length === 0 && unreadable.length === 0) return { exitCode: EXIT.ok, output: 'no backups yet\n' };

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -162,5 +162,25 @@ describe('an offsite copy', () => {
     expect(problems(`${GOOD}offsite:\n  repository: s3://offsite/warden\n`)).toEqual(['s3: an offsite repository needs the s3 settings (endpoint, region, credentials)']);
     expect(problems(`${GOOD.replace('./backups', 's3://b/w')}${S3}offsite:\n  repository: s3://b/w/\n`)).toEqual([expect.stringMatching(/^offsite\.repository: must differ from repository/)]);
     expect(problems(`${GOOD}${S3}offsite:\n  repository: s3://offsite\n  window: soon\n`)).toEqual([expect.stringMatching(/^offsite\.window: "soon" is not a duration/)]);
+  });
+
+  it("loads the README's offsite example (with a target added)", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('### Offsite copy')))![1]!;
+    const c = parseConfig(`${example}${GOOD.replace(/^\s*repository:.*$/m, '')}`, 'warden.yaml', {});
+    expect(c.offsite).toEqual({ repository: 's3://my-offsite-bucket/warden', window: 6 * 3600, maxCopiesPerRun: 5 });
+    expect(c.s3).toMatchObject({ endpoint: 'https://s3.example.net', accessKeyEnv: 'OFFSITE_KEY_ID', secretKeyEnv: 'OFFSITE_SECRET' });
+  });
+
+  it('refuses an offsite repository inside the repository or around it, and a prefix that is no plain folder', () => {
+    const onS3 = (offsite: string) => problems(`${GOOD.replace('./backups', 's3://b/w')}${S3}offsite:\n  repository: "${offsite}"\n`);
+    expect(onS3('s3://b/w/offsite')).toEqual([expect.stringMatching(/^offsite\.repository: must not be inside repository s3:\/\/b\/w, nor contain it/)]);
+    expect(onS3('s3://b')).toEqual([expect.stringMatching(/^offsite\.repository: must not be inside repository/)]);
+    for (const odd of ['s3://b/../x', 's3://b//x', 's3://b/x/./y', 's3://b/x/..', 's3://b/x\u001b[2J']) {
+      expect(onS3(odd), odd).toEqual([expect.stringMatching(/^offsite\.repository: its prefix must be folder names separated by single slashes/)]);
+    }
+    expect(onS3('s3://b ad/x')).toEqual([expect.stringMatching(/^offsite\.repository: must be an s3:\/\/bucket\/prefix location/)]);
+    // Another prefix of the same bucket, a name sharing the repository's start, a trailing slash: fine.
+    for (const fine of ['s3://b/w-offsite', 's3://b/other/w', 's3://c/w/', 's3://b2']) expect(parseConfig(`${GOOD.replace('./backups', 's3://b/w')}${S3}offsite:\n  repository: ${fine}\n`, 'warden.yaml', {}).offsite?.repository).toBe(fine);
   });
 });

@@ -163,11 +163,20 @@ const s3Schema = z.strictObject({
  * A second copy of every good backup on object storage (offsite/): copied and read back after the
  * backup verified. Global: every target's backups go to `<repository>/<target>/<id>/` there.
  */
+/** `s3://bucket/a/b/` as `bucket/a/b`, to compare two locations by their folders. */
+const s3Folder = (location: string) => location.replace(/^s3:\/\//, '').replace(/\/+$/, '');
+
 const offsiteSchema = z.strictObject({
-  repository: z.string().regex(/^s3:\/\/[^/]+/, 'must be an s3://bucket/prefix location (the s3 settings say how to reach it)'),
+  repository: z
+    .string()
+    .regex(/^s3:\/\/[A-Za-z0-9._-]+(\/|$)/, 'must be an s3://bucket/prefix location (the s3 settings say how to reach it)')
+    // Keys are not paths: `a//b`, `a/./b` and `a/../b` are other objects than `a/b`, which a reader of the bucket would not look for.
+    .refine((l) => !l.startsWith('s3://') || s3Folder(l).split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !/[\u0000-\u001f\u007f]/.test(part)), {
+      message: 'its prefix must be folder names separated by single slashes, without ".", ".." or control characters',
+    }),
   /** The newest good backup without a verified offsite copy this long after it finished raises an alert. */
   window: duration.default(6 * 3600),
-  /** Backups copied per run at most, oldest first: a long outage's backlog is worked off over several runs. */
+  /** Backups copied per run at most (the newest first, then the oldest): a long outage's backlog is worked off over several runs. */
   maxCopiesPerRun: z.number().int().min(1).max(1000).default(5),
 });
 
@@ -216,8 +225,14 @@ export const configSchema = z
         });
       }
     });
-    if (c.offsite && c.offsite.repository.replace(/\/+$/, '') === c.repository.replace(/\/+$/, '')) {
-      ctx.addIssue({ code: 'custom', path: ['offsite', 'repository'], message: 'must differ from repository: an offsite copy in the same place is no second copy' });
+    if (c.offsite && /^s3:\/\//.test(c.repository)) {
+      const [offsite, repository] = [s3Folder(c.offsite.repository), s3Folder(c.repository)];
+      if (offsite === repository) {
+        ctx.addIssue({ code: 'custom', path: ['offsite', 'repository'], message: 'must differ from repository: an offsite copy in the same place is no second copy' });
+      } else if (offsite.startsWith(`${repository}/`) || repository.startsWith(`${offsite}/`)) {
+        // Both hold `<target>/<id>/` folders: one inside the other, the copies would pass for backups of the other (or be expired with them).
+        ctx.addIssue({ code: 'custom', path: ['offsite', 'repository'], message: `must not be inside repository ${c.repository}, nor contain it: the copies would mix with the backups` });
+      }
     }
   });
 

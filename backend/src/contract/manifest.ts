@@ -139,11 +139,11 @@ export const offsiteRecordSchema = z.object({
   format: z.literal(1),
   state: z.enum(OFFSITE_STATES),
   /** The copy's folder on the offsite storage. */
-  location: z.string(),
+  location: z.string().regex(/^s3:\/\/[^\u0000-\u001f\u007f]+$/),
   /** When the last attempt ended. */
-  at: z.string(),
+  at: z.iso.datetime(),
   /** When the copy was read back and every file matched the manifest; null until then. */
-  verifiedAt: z.string().nullable(),
+  verifiedAt: z.iso.datetime().nullable(),
   /** Bytes copied. */
   bytes: z.number().int().min(0),
   /** Attempts so far, over all runs. */

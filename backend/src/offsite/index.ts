@@ -3,7 +3,9 @@
 // back and hashed against the manifest, then its manifest, the commit point there as here (a copy
 // without a manifest is no backup to any reader). What happened is recorded beside the local
 // manifest (catalog/offsite.ts). A failed copy never fails the backup: the next run copies the
-// backlog, oldest first, at most `maxCopiesPerRun` of them.
+// newest good backup first, then the backlog oldest first, at most `maxCopiesPerRun` of them.
+// One agent at a time copies a backup (the lock of its folder there), so the one copying may
+// drop what a stopped copy left unfinished.
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,10 +32,19 @@ export function isGood(m: { status: RunStatus; verification: { ok: boolean } | n
   return m.status === 'success' && (m.verification === null || m.verification.ok);
 }
 
+/** Where a target's backup is copied: `<offsite>/<target>/<id>`. */
+export const offsiteLocation = (repository: string, target: string, id: string) => `${repository.replace(/\/+$/, '')}/${target}/${id}`;
+
+/** Copied to where the configuration points now: a copy elsewhere (offsite.repository changed since) is none here. */
+export function copiedTo(record: { state: string; location: string } | null | undefined, location: string): boolean {
+  return record?.state === 'copied' && record.location === location;
+}
+
 /** The read-back differs from what the manifest records (class checksum_mismatch). */
 const mismatch = (what: string) => Object.assign(new Error(what), { name: 'ChecksumMismatch' });
 /** The local file itself no longer matches its manifest: no copy can fix that (class verification). */
 class LocalDamage extends Error {}
+const LOCAL_DAMAGE = { class: 'verification', hint: 'The local backup no longer matches its manifest: run warden verify on it; it is not copied.' } as const;
 
 /** Streams one file to the offsite storage, hashing what leaves: the local bytes are checked too. */
 async function copyFile(from: string, to: string, expected: { sha256: string }, signal?: AbortSignal): Promise<void> {
@@ -59,8 +70,20 @@ async function copyFile(from: string, to: string, expected: { sha256: string }, 
   }
 }
 
-/** Copies one backup and reads the copy back; returns the bytes copied. */
+/** Copies one backup and reads the copy back; returns the bytes copied. Fails with code ELOCKED while another agent copies it. */
 async function copyBackup(entry: CatalogEntry, dest: string, signal?: AbortSignal): Promise<number> {
+  const remote = storageOf(dest);
+  const release = await remote.lock(dest);
+  try {
+    // A copy killed mid-file leaves its multipart upload: no listing shows it, but the storage keeps (and bills) it.
+    for (const name of await remote.unfinished(dest)) await remote.remove(remote.join(dest, name));
+    return await copyFiles(entry, dest, signal);
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+async function copyFiles(entry: CatalogEntry, dest: string, signal?: AbortSignal): Promise<number> {
   const local = storageOf(entry.dir);
   const remote = storageOf(dest);
   const { files } = entry.manifest;
@@ -77,9 +100,18 @@ async function copyBackup(entry: CatalogEntry, dest: string, signal?: AbortSigna
   return files.reduce((sum, f) => sum + f.bytes, 0);
 }
 
+/** An S3 answer by its code and status: the SDK's message for one without a Message (radosgw sends none) is just "UnknownError". */
+function messageOf(err: unknown): string {
+  const e = (err ?? {}) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  if (status === undefined) return e.message ?? String(err);
+  const said = e.message && e.message !== 'UnknownError' && e.message !== e.name ? `: ${e.message}` : '';
+  return `the storage answered ${e.name} (HTTP ${status})${said}`;
+}
+
 function failureOfCopy(err: unknown): Failure {
-  const message = `offsite copy: ${(err as Error)?.message ?? String(err)}`;
-  if (err instanceof LocalDamage) return failureOf({ class: 'verification', hint: 'The local backup no longer matches its manifest: run warden verify on it; it is not copied.' }, message);
+  const message = `offsite copy: ${messageOf(err)}`;
+  if (err instanceof LocalDamage) return failureOf(LOCAL_DAMAGE, message);
   return failureOf(storageEvidence(err), message);
 }
 
@@ -88,14 +120,33 @@ async function copyWithRetries(entry: CatalogEntry, dest: string, config: Loaded
   const policy = target.retry ?? config.retry;
   for (let attempt = 1; ; attempt++) {
     try {
-      return { attempts: attempt, bytes: await copyBackup(entry, dest, opts.signal), failure: null };
+      return { attempts: attempt, bytes: await copyBackup(entry, dest, opts.signal), failure: null, busy: false };
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') return { attempts: 0, bytes: 0, failure: null, busy: true };
       const failure = failureOfCopy(err);
-      if (attempt >= attemptsAllowed(failure.class, policy) || opts.signal?.aborted) return { attempts: attempt, bytes: 0, failure };
+      if (attempt >= attemptsAllowed(failure.class, policy) || opts.signal?.aborted) return { attempts: attempt, bytes: 0, failure, busy: false };
       opts.log?.warn({ id: entry.manifest.id, class: failure.class, attempt }, 'offsite copy failed; retrying');
       await sleep(backoffMs(attempt, policy), opts.signal ?? new AbortController().signal);
     }
   }
+}
+
+/**
+ * The good backups not copied yet, in the order to copy them (`entries` newest first, as listBackups
+ * gives them). The newest good backup goes first: it is the restore point that matters most, and the
+ * one WardenOffsiteCopyMissing watches; after the links of its chain it is restored on top of
+ * (catalog/chain.ts), oldest first, so that its copy is restorable there once it counts as copied.
+ * Then the backlog, oldest first.
+ */
+export function copyOrder<E extends Pick<CatalogEntry, 'manifest'>>(entries: E[], copied: (e: E) => boolean): E[] {
+  const good = entries.filter((e) => isGood(e.manifest));
+  const byId = new Map(entries.map((e) => [e.manifest.id, e]));
+  const chain: E[] = [];
+  // Bounded by the entries: a damaged chain that loops ends here too.
+  for (let e = good[0]; e && !chain.includes(e); e = e.manifest.chain ? byId.get(e.manifest.chain.previousId) : undefined) chain.unshift(e);
+  const first = chain.filter((e) => isGood(e.manifest) && !copied(e));
+  const backlog = good.filter((e) => !copied(e) && !first.includes(e)).reverse();
+  return [...first, ...backlog];
 }
 
 export async function copyOffsite(config: LoadedConfig, target: TargetConfig, opts: OffsiteOptions = {}): Promise<void> {
@@ -103,15 +154,18 @@ export async function copyOffsite(config: LoadedConfig, target: TargetConfig, op
   if (!offsite) return;
   const log = (opts.log ?? mainLogger()).child({ component: 'offsite', target: target.name });
   await ensureObjectStorage(config.s3);
-  const remote = storageOf(offsite.repository);
   const { entries } = await listBackups(config.repositoryPath, target.name);
-  // Oldest first: listBackups gives newest first.
-  const waiting = entries.filter((e) => isGood(e.manifest) && e.offsite?.state !== 'copied').reverse();
+  const destOf = (e: CatalogEntry) => offsiteLocation(offsite.repository, target.name, e.manifest.id);
+  const waiting = copyOrder(entries, (e) => copiedTo(e.offsite, destOf(e)));
   for (const entry of waiting.slice(0, offsite.maxCopiesPerRun)) {
     if (opts.signal?.aborted) break;
     const { id } = entry.manifest;
-    const dest = remote.join(offsite.repository, target.name, id);
+    const dest = destOf(entry);
     const result = await copyWithRetries(entry, dest, config, target, { ...opts, log });
+    if (result.busy) {
+      log.info({ id }, 'another agent is copying this backup offsite; it records the copy');
+      continue;
+    }
     // Stopped (shutdown): no failure of the copy's own; the next run copies it.
     if (result.failure && opts.signal?.aborted) break;
     const now = new Date().toISOString();
@@ -129,8 +183,10 @@ export async function copyOffsite(config: LoadedConfig, target: TargetConfig, op
     await writeOffsiteRecord(entry.dir, record).catch((err: unknown) => log.warn({ err, id }, 'cannot record the offsite state'));
     if (result.failure) {
       log.error({ id, class: result.failure.class, hint: result.failure.hint, err: result.failure.message }, 'offsite copy failed; the next run tries again');
-      // What failed one backup fails the next the same way: they wait for the next run.
-      break;
+      // What failed on the storage fails the next backups the same way: they wait for the next run.
+      // A damaged local backup is its own: it must not hold the backlog behind it forever.
+      if (result.failure.class !== LOCAL_DAMAGE.class) break;
+      continue;
     }
     log.info({ id, bytes: result.bytes, location: dest }, 'offsite copy verified');
   }

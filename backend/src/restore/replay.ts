@@ -3,6 +3,7 @@
 // reading stdin) writing straight into one client session's stdin, so the replay is what
 // `mariadb-binlog … | mariadb` would do, with the database renamed.
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable, Writable } from 'node:stream';
 import { BinlogFormatError, BinlogReader } from '../binlogfile/events.js';
 import { chainName, formatProblem, openBinlog, readFailure } from '../binlogfile/read.js';
@@ -60,6 +61,9 @@ async function pour(source: Readable, sink: Writable, o: { onChunk: (chunk: Buff
   sink.end();
 }
 
+/** How long a failed tool waits for the client to say it quit first. */
+const CLIENT_GRACE_MS = 2_000;
+
 export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
   const report: ReplayReport = { files: [], transactions: 0, lastEventTime: null, lastGtid: null, failure: null };
   const client = startClient(r.login);
@@ -108,8 +112,14 @@ export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
         break;
       }
       if (code !== 0 || signal !== null) {
+        // A client that refused a statement and quit leaves the tool writing into a closed pipe:
+        // then the client's exit says why (the tool's broken pipe says nothing).
+        const clientEnd = await Promise.race([client.exit, sleep(CLIENT_GRACE_MS).then(() => null)]);
         const stderr = toolErr();
-        report.failure = failureOf({ tool: r.tool.path, exitCode: code, signal, stderr }, `replaying ${name} failed: ${stderr.trim().split('\n').pop() ?? `exit ${code ?? signal}`}`);
+        report.failure =
+          clientEnd && failed(clientEnd)
+            ? clientFailure(client.name, clientEnd)
+            : failureOf({ tool: r.tool.path, exitCode: code, signal, stderr }, `replaying ${name} failed: ${stderr.trim().split('\n').pop() ?? `exit ${code ?? signal}`}`);
         break;
       }
       if (problem) {
@@ -124,12 +134,17 @@ export async function replayBinlogs(r: ReplayRequest): Promise<ReplayReport> {
     sql.end();
   }
   const end = await client.exit;
-  if (!report.failure && (end.exitCode !== 0 || end.signal !== null)) {
-    report.failure = failureOf(
-      { tool: client.name, exitCode: end.exitCode, signal: end.signal, stderr: end.stderr },
-      `the ${client.name} client failed while replaying the binary logs: ${end.stderr.trim().split('\n').pop() ?? `exit ${end.exitCode ?? end.signal}`}`,
-    );
-  }
+  if (!report.failure && failed(end)) report.failure = clientFailure(client.name, end);
   return report;
+}
+
+type ClientEnd = Awaited<ReturnType<typeof startClient>['exit']>;
+const failed = (end: ClientEnd) => end.exitCode !== 0 || end.signal !== null;
+
+function clientFailure(name: string, end: ClientEnd): Failure {
+  return failureOf(
+    { tool: name, exitCode: end.exitCode, signal: end.signal, stderr: end.stderr },
+    `the ${name} client failed while replaying the binary logs: ${end.stderr.trim().split('\n').pop() ?? `exit ${end.exitCode ?? end.signal}`}`,
+  );
 }
 

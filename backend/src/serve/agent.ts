@@ -63,7 +63,7 @@ export class Agent {
     const nextRun = (target: string, kind: RunKind) => scheduler.nextRun(target, kind);
     const archivers = new Archivers(config, catalog, log.child({ component: 'binlog' }));
     const binlog = (target: string) => archivers.info(target);
-    const metrics = new Metrics(config.targets, { repository: config.repositoryPath, nextRun, binlog, offsiteWindow: config.offsite?.window });
+    const metrics = new Metrics(config.targets, { repository: config.repositoryPath, nextRun, binlog, offsite: config.offsite });
     // A warning is not a failure: the check is ok unless it failed.
     const onPreflight = (target: string, checks: PreflightCheck[]) => checks.forEach((c) => metrics.setPreflightCheck(target, c.name, c.status !== 'FAIL'));
     const manager = new RunManager({ config, log, backup: backupInWorker, verify: verifyInWorker, restore: restoreInWorker, onPreflight });

@@ -11,7 +11,7 @@ import { storageOf } from '../storage/index.js';
 import { type TargetConfig, VERIFY_LEVELS } from '../config/schema.js';
 import type { RunKind } from '../catalog/events.js';
 import { lastVerifiedAt, type TargetHistory } from '../catalog/summaries.js';
-import { isGood } from '../offsite/index.js';
+import { copiedTo, isGood, offsiteLocation } from '../offsite/index.js';
 
 const RESULTS: RunStatus[] = ['success', 'partial', 'failed', 'interrupted'];
 /** Backups take seconds to hours. */
@@ -24,8 +24,8 @@ export interface MetricSources {
   nextRun: (target: string, kind: RunKind) => Date | null;
   /** The binlog archive of a target archived by this agent; null for the others. */
   binlog: (target: string) => Promise<BinlogInfo> | null;
-  /** The offsite window (seconds) when an offsite repository is configured. */
-  offsiteWindow?: number;
+  /** The offsite repository and its window (seconds), when one is configured. */
+  offsite?: { repository: string; window: number };
 }
 
 const RENDER_TTL_MS = 1000;
@@ -56,7 +56,7 @@ export class Metrics {
   private readonly offsiteLastCopy = this.gauge(METRICS.offsiteLastCopy);
   private readonly offsiteWaiting = this.gauge(METRICS.offsiteWaiting);
   private readonly offsiteFailed = this.gauge(METRICS.offsiteFailed);
-  private readonly offsite: boolean;
+  private readonly offsite: MetricSources['offsite'];
   private readonly runs = this.counter(METRICS.runs);
   private readonly failures = this.counter(METRICS.failures);
   private readonly retries = this.counter(METRICS.retries);
@@ -66,7 +66,7 @@ export class Metrics {
     private readonly targets: TargetConfig[],
     sources: MetricSources,
   ) {
-    this.offsite = sources.offsiteWindow !== undefined;
+    this.offsite = sources.offsite;
     client.collectDefaultMetrics({ register: this.registry });
     for (const name of LINT_FAILING_DEFAULTS) this.registry.removeSingleMetric(name);
     new client.Gauge({
@@ -105,8 +105,8 @@ export class Metrics {
     binlogGauge(METRICS.recoverableTo, (b) => seconds(b.recoverableTo));
     for (const { name: target, rpo, method } of targets) {
       if (rpo !== undefined) this.rpo.set({ target }, rpo);
-      if (sources.offsiteWindow !== undefined) {
-        this.offsiteWindow.set({ target }, sources.offsiteWindow);
+      if (sources.offsite) {
+        this.offsiteWindow.set({ target }, sources.offsite.window);
         for (const g of [this.offsiteNewestCopied, this.offsiteLastCopy, this.offsiteWaiting]) g.set({ target }, 0);
       }
       this.lastSize.set({ target, method }, 0);
@@ -189,15 +189,16 @@ export class Metrics {
     else this.restoreSeconds.remove({ target });
     this.artifacts.set({ target }, h.runs.filter((r) => r.status === 'success').length);
     this.usedBytes.set({ target }, usedBytes);
-    if (this.offsite) this.updateOffsite(target, h);
+    if (this.offsite) this.updateOffsite(target, h, this.offsite.repository);
   }
 
   /** The offsite copies of a target's good backups, as their records say (offsite/). */
-  private updateOffsite(target: string, h: TargetHistory): void {
+  private updateOffsite(target: string, h: TargetHistory, repository: string): void {
     const good = h.runs.filter(isGood);
-    const copied = good.filter((r) => r.offsite?.state === 'copied');
-    const waiting = good.filter((r) => r.offsite?.state !== 'copied');
-    this.offsiteNewestCopied.set({ target }, good[0]?.offsite?.state === 'copied' ? 1 : 0);
+    const here = (r: (typeof good)[number]) => copiedTo(r.offsite, offsiteLocation(repository, target, r.id));
+    const copied = good.filter(here);
+    const waiting = good.filter((r) => !here(r));
+    this.offsiteNewestCopied.set({ target }, good[0] && here(good[0]) ? 1 : 0);
     this.offsiteLastCopy.set({ target }, Math.max(0, ...copied.map((r) => seconds(r.offsite!.verifiedAt))));
     this.offsiteWaiting.set({ target }, waiting.length);
     const failed = waiting.filter((r) => r.offsite?.error).sort((a, b) => Date.parse(b.offsite!.at) - Date.parse(a.offsite!.at))[0];

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,5 +32,25 @@ describe('hashing stored files through one reused buffer', () => {
     await writeFile(file + PARTIAL_SUFFIX, data, { mode: 0o644 });
     expect(await storage.create(file).commit()).toEqual({ bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a record written in one step', () => {
+  it('is never written through a link planted at its temporary name', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'warden-storage-'));
+    try {
+      const victim = path.join(dir, 'victim');
+      await writeFile(victim, 'untouched');
+      await symlink(victim, path.join(dir, `offsite.json.tmp-${process.pid}`));
+      await expect(storage.writeText(path.join(dir, 'offsite.json'), '{"hostile":true}')).rejects.toMatchObject({ code: 'ELOOP' });
+      expect(await readFile(victim, 'utf8')).toBe('untouched');
+      // A stale regular file there (a crash of an earlier process with this pid) is simply replaced.
+      await rm(path.join(dir, `offsite.json.tmp-${process.pid}`));
+      await writeFile(path.join(dir, `offsite.json.tmp-${process.pid}`), 'stale stale stale');
+      await storage.writeText(path.join(dir, 'offsite.json'), '{}');
+      expect(await readFile(path.join(dir, 'offsite.json'), 'utf8')).toBe('{}');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -178,7 +178,8 @@ export class PosixStorage implements Storage {
   /** Under a temporary name, fsynced, renamed into place: readers see old or new. */
   async writeText(file: string, text: string): Promise<void> {
     const tmp = `${file}.tmp-${process.pid}`;
-    const handle = await open(tmp, 'w', 0o600);
+    // The temporary name is predictable: a link planted there must not be written through.
+    const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
     try {
       await handle.writeFile(text);
       await handle.sync();

@@ -2,6 +2,8 @@
 // a backup streamed into the bucket in bounded memory, then listed, verified and restored from it;
 // a killed agent, a corrupted object, two agents at once, and retention.
 import { spawn } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -139,6 +141,72 @@ describe('a repository on S3-compatible object storage', () => {
     const restored = await runWarden(['restore', r.json.id, '--config', ws.config, '--target', 'shop', '--database', 'shop_per_table_s3', '--json']);
     expect(restored.code, restored.stdout + restored.stderr).toBe(0);
     expect(await tableChecksums(server, 'shop_per_table_s3')).toEqual(await tableChecksums(server, 'shop'));
+  }, 180_000);
+
+  it('keeps a bounded number of table files uploading when the bucket answers slower than the dump', async () => {
+    const server = getServer();
+    await server.exec(`CREATE DATABASE many; USE many; ${Array.from({ length: 30 }, (_, i) => `CREATE TABLE t${i} (id INT PRIMARY KEY); INSERT INTO t${i} VALUES (${i});`).join(' ')}`);
+    // The gateway behind a link that takes DELAY_MS to store each object: a remote bucket.
+    const DELAY_MS = 400;
+    let inFlight = 0;
+    let peak = 0;
+    const target = new URL(objectStore().endpoint);
+    const proxy = createServer((req, res) => {
+      const tableFile = req.method === 'PUT' && /\/data-\d+-many\.t\d+\.sql/.test(req.url ?? '');
+      if (tableFile) peak = Math.max(peak, ++inFlight);
+      const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        const reply = () => {
+          if (tableFile) inFlight--;
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        };
+        if (tableFile) setTimeout(reply, DELAY_MS);
+        else reply();
+      });
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const bucket = await objectStore().createBucket();
+      const ws = makeWorkspace([targetFor(server, 'many', { databases: ['many'], method: 'per-table', parallel: 1 })], {
+        repository: `s3://${bucket}/warden`,
+        s3: { ...objectStore().settings, endpoint },
+      });
+      const r = await runWarden(['backup', '--config', ws.config, '--target', 'many', '--json']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect((await keys(bucket)).filter((k) => /\/data-\d+-many\.t\d+\.sql/.test(k))).toHaveLength(30);
+      // Each table's file still uploading holds up to a part in memory: a few at a time, never one per table.
+      expect(peak).toBeGreaterThan(0);
+      expect(peak).toBeLessThanOrEqual(3);
+    } finally {
+      proxy.close();
+      await server.exec('DROP DATABASE many');
+    }
+  }, 180_000);
+
+  it('list, expire, verify, restore and serve say what is wrong with the bucket, classified, never an unexpected error', async () => {
+    const server = getServer();
+    const id = '20261201T000000.000Z-aaaa';
+    const cases = [
+      { ws: makeWorkspace([targetFor(server, 'shop')], { repository: 's3://no-such-bucket/warden', s3: objectStore().settings }), env: {}, cls: 'storage_no_bucket', code: 'NoSuchBucket' },
+      { ws: await s3Workspace([targetFor(server, 'shop')]), env: { WARDEN_TEST_S3_SECRET: 'not-the-secret' }, cls: 'storage_credentials', code: 'SignatureDoesNotMatch' },
+    ];
+    for (const { ws, env, cls, code } of cases) {
+      for (const args of [['list'], ['expire'], ['verify', id], ['restore', id, '--target', 'shop', '--database', 'nowhere']]) {
+        const r = await runWarden([...args, '--config', ws.config, '--json'], env);
+        expect(r.code, `${args[0]}: ${r.stdout}${r.stderr}`).toBe(1);
+        expect(r.json).toMatchObject({ ok: false, error: { class: cls, code, message: `the repository's storage failed: ${code}` } });
+        expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
+        const text = await runWarden([...args, '--config', ws.config], env);
+        expect(text.stdout).toContain(`[${cls}]\n  hint: `);
+      }
+      // warden serve does not start on a repository it cannot read: it says why.
+      const served = await runWarden(['serve', '--config', ws.config, '--listen', '127.0.0.1:0'], { ...env, WARDEN_API_TOKEN: 'a-token-of-some-length-0123456789' });
+      expect(served.code, served.stdout + served.stderr).toBe(1);
+      expect(served.stdout).toContain(`the repository's storage failed: ${code} [${cls}]`);
+      expect(served.stderr).not.toMatch(/unexpected error|\n\s+at /);
+    }
   }, 180_000);
 
   it('fails the pre-flight, saying why, when the bucket is missing or the credentials are not set', async () => {

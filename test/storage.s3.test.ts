@@ -4,9 +4,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
-import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { describe, expect, it } from 'vitest';
+import { ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it, vi } from 'vitest';
 import { S3Storage } from '../backend/src/storage/s3.js';
+import { forEachLimit } from '../backend/src/util/concurrency.js';
 import { useObjectStore } from './harness/objectStore.js';
 
 const objectStore = useObjectStore();
@@ -96,5 +97,54 @@ describe('S3 storage', () => {
     const taken = await other.lock(`s3://${bucket}/dead`);
     await expect(holder.lock(`s3://${bucket}/dead`)).rejects.toMatchObject({ code: 'ELOCKED' });
     await taken();
+  }, 30_000);
+
+  it('removes a folder whatever its keys hold, past a listing page, and nothing beside it', async () => {
+    const storage = new S3Storage(objectStore().settings);
+    const bucket = await objectStore().createBucket();
+    const client = objectStore().client();
+    // What another tool, or someone with write access, may leave in and around a run's folder:
+    // keys that XML cannot carry (control characters, a carriage return), dot segments, a double
+    // slash, an object named like the folder, a sibling sharing its name's beginning.
+    const inside = ['a', 'ctl\x1b[31mred', 'cr\rx', 'nl\nx', '../../../dotdot', '/dbl', './dot', 'sub/\u0001x', 'été', '%2Fenc'];
+    const many = Array.from({ length: 1005 }, (_, i) => `bulk/${i}`);
+    const outside = ['victim', 'w/shop/run', 'w/shop/runx', 'w/shop2/run/a', 'w/shop/other/a'];
+    const keys = [...inside, ...many].map((k) => `w/shop/run/${k}`).concat(outside);
+    await forEachLimit(keys, 16, async (Key) => {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x' }));
+      return null;
+    });
+
+    expect(await storage.removeFolder(`s3://${bucket}/w/shop/run`)).toBe(inside.length + many.length);
+    const left = (await client.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents?.map((o) => o.Key);
+    expect(left?.sort()).toEqual([...outside].sort());
+  }, 120_000);
+
+  it("judges a lock's age by the server's clock, whatever this host's clock says", async () => {
+    const staleMs = 1500;
+    const bucket = await objectStore().createBucket();
+    const storage = new S3Storage(objectStore().settings, { staleMs });
+    // Ten minutes off: within the skew S3 signatures tolerate (15 minutes), far beyond the lock's.
+    const skewed = async (offsetMs: number, body: () => Promise<void>) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + offsetMs);
+      try {
+        await body();
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    // A clock behind: the dead holder's lock is taken once stale, not ten minutes later.
+    await objectStore().client().send(new PutObjectCommand({ Bucket: bucket, Key: 'dead/.lock', Body: '{}' }));
+    await new Promise((resolve) => setTimeout(resolve, staleMs + 1500));
+    await skewed(-10 * 60_000, async () => {
+      expect(await storage.isLocked(`s3://${bucket}/dead`, { observe: true })).toBe(false);
+      await (await storage.lock(`s3://${bucket}/dead`))();
+    });
+    // A clock ahead: a lock written a moment ago is live, without watching it.
+    await objectStore().client().send(new PutObjectCommand({ Bucket: bucket, Key: 'live/.lock', Body: '{}' }));
+    await skewed(10 * 60_000, async () => {
+      expect(await storage.isLocked(`s3://${bucket}/live`)).toBe(true);
+    });
   }, 30_000);
 });

@@ -108,4 +108,26 @@ describe('object storage failures, classified', () => {
       server.close();
     }
   });
+
+  it("takes AWS's 409 ConditionalRequestConflict on the lock's conditional write for a lock taken, not a storage failure", async () => {
+    // What AWS answers the loser of two simultaneous `If-None-Match: *` writes (PutObject reference);
+    // radosgw answers them 412 and in sequence, so a local server answers as AWS documents it.
+    const server = createServer((req, res) => {
+      req.resume();
+      if (req.method === 'HEAD') {
+        res.writeHead(200, { 'last-modified': new Date().toUTCString(), date: new Date().toUTCString(), etag: '"winner"', 'content-length': '2' });
+        res.end();
+        return;
+      }
+      res.writeHead(409, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ConditionalRequestConflict</Code><Message>A conflicting operation occurred.</Message><RequestId>1</RequestId></Error>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await expect(new S3Storage({ ...objectStore().settings, endpoint }).lock('s3://any/shop')).rejects.toMatchObject({ code: 'ELOCKED' });
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -45,7 +45,7 @@ async function split(chunkSize: number) {
       out.set(table, '');
       return { table, write: async (c) => void out.set(table, out.get(table)! + c.toString()) };
     },
-    complete: (s) => completed.push(s.table),
+    complete: (s) => void completed.push(s.table),
   });
   const buf = Buffer.from(STREAM);
   const chunks = [];

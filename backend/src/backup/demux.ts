@@ -18,8 +18,11 @@ export interface Section {
 export interface DemuxHandlers {
   /** A table's section begins: open where its bytes go. */
   open(table: string): Section;
-  /** The section ended because the next one began (the last section is closed by the caller). */
-  complete(section: Section): void;
+  /**
+   * The section ended because the next one began (the last section is closed by the caller); the
+   * next section opens once what it returns settles, so a slow store holds the dump back.
+   */
+  complete(section: Section): Promise<void> | void;
 }
 
 /** Recognises a section boundary among the scanner's comments; use it as the scanner's comment event. */
@@ -73,7 +76,7 @@ export class TableDemux extends Writable {
       await this.forward(b.offset);
       if (this.current) {
         await this.current.write(SECTION_TRAILER);
-        this.handlers.complete(this.current);
+        await this.handlers.complete(this.current);
       }
       this.current = this.handlers.open(b.table);
       for (const p of this.prologue) await this.current.write(p);

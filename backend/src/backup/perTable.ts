@@ -25,6 +25,8 @@ import { failureOf } from '../classify/failure.js';
 type TableEntry = Manifest['tables'][number];
 
 const EXT = { zstd: '.zst', gzip: '.gz', none: '' } as const;
+/** Table files of one dump process still being stored while the next table is dumped. */
+const FINISHING_FILES = 2;
 
 export function dataFileName(index: number, table: string, compression: keyof typeof EXT): string {
   const safe = table.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
@@ -161,6 +163,7 @@ export async function runPerTable(ctx: DumpContext): Promise<DumpAttemptResult> 
     const tap = new ScanTap({ comment: boundaries.onComment });
     const sinks = new Map<string, FileSink>();
     const completions: Promise<void>[] = [];
+    const finishing = new Set<Promise<void>>();
     const finishSection = async (section: Section) => {
       const entry = local.get(section.table);
       const sink = sinks.get(section.table);
@@ -185,8 +188,15 @@ export async function runPerTable(ctx: DumpContext): Promise<DumpAttemptResult> 
         sinks.set(table, sink);
         return { table, write: (chunk) => writeChunk(sink.input, chunk) };
       },
-      complete(section) {
-        completions.push(finishSection(section));
+      async complete(section) {
+        const done = finishSection(section);
+        completions.push(done);
+        finishing.add(done);
+        const settled = () => void finishing.delete(done);
+        done.then(settled, settled);
+        // Each file still finishing holds its last part in memory until stored: at most
+        // FINISHING_FILES of them per dump process, whatever the number of tables.
+        while (finishing.size >= FINISHING_FILES) await Promise.race(finishing).catch(() => undefined);
       },
     });
     try {

@@ -3,7 +3,7 @@ import { ConfigError, findTarget } from '../config/load.js';
 import { openConfig } from './config.js';
 import { mainLogger } from '../util/log.js';
 import { type ExpireResult, expireTarget } from '../expire/index.js';
-import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
+import { type CommandResult, configErrorResult, EXIT, formatBytes, json, storageErrorResult } from './output.js';
 
 export interface ExpireCommandOptions {
   config: string;
@@ -34,6 +34,8 @@ export async function expireCommand(opts: ExpireCommandOptions): Promise<Command
     return { exitCode: EXIT.ok, output: `${results.map(describe).join('\n')}\n` };
   } catch (err) {
     if (err instanceof ConfigError) return configErrorResult(err, opts.json);
+    const storage = storageErrorResult(err, opts.json);
+    if (storage) return storage;
     throw err;
   }
 }

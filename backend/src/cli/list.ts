@@ -2,7 +2,7 @@ import { ConfigError, findTarget } from '../config/load.js';
 import { type ListedRun, listRuns } from '../list/index.js';
 import { copiedTo, isGood, offsiteLocation } from '../offsite/index.js';
 import { openConfig } from './config.js';
-import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
+import { type CommandResult, configErrorResult, EXIT, formatBytes, json, storageErrorResult } from './output.js';
 
 export interface ListCommandOptions {
   config: string;
@@ -75,6 +75,8 @@ export async function listCommand(opts: ListCommandOptions): Promise<CommandResu
     return { exitCode: EXIT.ok, output: `${lines.join('\n')}\n` };
   } catch (err) {
     if (err instanceof ConfigError) return configErrorResult(err, opts.json);
+    const storage = storageErrorResult(err, opts.json);
+    if (storage) return storage;
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/load.js';
 import { failureOf } from '../classify/failure.js';
+import { storageEvidence } from '../classify/storageError.js';
 
 /** What a command hands back to the CLI: its exit code and what to print on stdout. */
 export interface CommandResult {
@@ -29,6 +30,21 @@ export function json(value: unknown): string {
 export function configErrorResult(err: ConfigError, asJson: boolean): CommandResult {
   const error = { ...failureOf({ class: 'config' }, err.message), problems: err.problems };
   return { exitCode: EXIT.usage, output: asJson ? json({ ok: false, error }) : `${err.message}\n` };
+}
+
+/**
+ * An error of the repository's storage met by a command that reads or deletes in it (wrong
+ * credentials, a missing bucket, an endpoint that does not answer): classified, with its first
+ * action, exit 1, not an unexpected error. Null for any other error.
+ */
+export function storageErrorResult(err: unknown, asJson: boolean): CommandResult | null {
+  // The SDK's errors, and only those: a network code from a database connection is not the storage's.
+  const e = (err ?? {}) as { $metadata?: unknown; name?: unknown };
+  if (e.$metadata === undefined && e.name !== 'CredentialsProviderError') return null;
+  const found = failureOf(storageEvidence(err), '');
+  if (!found.class.startsWith('storage_')) return null;
+  const error = { ...found, message: `the repository's storage failed: ${found.code ?? (err instanceof Error ? err.message : String(err))}` };
+  return { exitCode: EXIT.failed, output: asJson ? json({ ok: false, error }) : `${error.message} [${error.class}]\n  hint: ${error.hint}\n` };
 }
 
 export function formatBytes(n: number): string {

@@ -4,7 +4,7 @@ import { failureOf, VERIFICATION } from '../classify/failure.js';
 import { ConfigError } from '../config/load.js';
 import { type LoadProgress, RestoreUsageError } from '../restore/index.js';
 import { BackupNotFoundError } from './locate.js';
-import { type CommandResult, configErrorResult, EXIT, formatBytes, json } from './output.js';
+import { type CommandResult, configErrorResult, EXIT, formatBytes, json, storageErrorResult } from './output.js';
 
 export interface RestoreCommandOptions {
   config: string;
@@ -42,7 +42,7 @@ export function restoreErrorResult(err: unknown, asJson: boolean): CommandResult
     const failure = failureOf(VERIFICATION, err.message);
     return { exitCode: EXIT.failed, output: asJson ? json({ ok: false, class: failure.class, error: failure }) : `${err.message}\n` };
   }
-  return null;
+  return storageErrorResult(err, asJson);
 }
 
 /** A line a second on stderr (SQL loaded so far, the tables being loaded), and one at the end. */

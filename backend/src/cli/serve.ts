@@ -5,7 +5,7 @@ import { openConfig } from './config.js';
 import { runtimeDir } from '../mysql/runtimeDir.js';
 import { mainLogger } from '../util/log.js';
 import { Agent, parseListen } from '../serve/agent.js';
-import { type CommandResult, configErrorResult, EXIT } from './output.js';
+import { type CommandResult, configErrorResult, EXIT, storageErrorResult } from './output.js';
 
 export interface ServeCommandOptions {
   config: string;
@@ -45,6 +45,8 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<CommandRe
     agent = await Agent.start({ config, token, log, listen });
   } catch (err) {
     if (err instanceof ConfigError) return configErrorResult(err, false);
+    const storage = storageErrorResult(err, false);
+    if (storage) return storage;
     const e = err as NodeJS.ErrnoException;
     if (e.syscall === 'listen') return { exitCode: EXIT.failed, output: `warden serve: cannot listen: ${e.message}\n` };
     throw err;

@@ -5,7 +5,7 @@ import { openConfig } from './config.js';
 import { verificationClass, type VerifyResult, verifyBackup } from '../verify/index.js';
 import { BackupNotFoundError, locateBackup } from './locate.js';
 import { check } from './options.js';
-import { type CommandResult, configErrorResult, EXIT, json } from './output.js';
+import { type CommandResult, configErrorResult, EXIT, json, storageErrorResult } from './output.js';
 
 export interface VerifyCommandOptions {
   /** Given explicitly; else `defaultConfig` is read when it is needed and exists. */
@@ -65,6 +65,8 @@ export async function verifyCommand(backup: string | undefined, opts: VerifyComm
     return { exitCode: r.ok ? EXIT.ok : EXIT.failed, output: opts.json ? json(out) : text(r) };
   } catch (err) {
     if (err instanceof ConfigError) return configErrorResult(err, opts.json);
+    const storage = storageErrorResult(err, opts.json);
+    if (storage) return storage;
     if (err instanceof BackupNotFoundError) return usage(err.message, opts.json);
     if (opts.signal?.aborted) {
       const message = 'verification interrupted';

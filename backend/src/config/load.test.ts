@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +108,31 @@ describe('a repository on object storage', () => {
   it('resolves a relative credentials file against the configuration file', () => {
     const config = parseConfig(GOOD.replace('./backups', 's3://backups/warden') + 's3:\n  credentialsFile: s3.credentials\n', '/etc/warden/warden.yaml', {});
     expect(config.s3.credentialsFile).toBe('/etc/warden/s3.credentials');
+  });
+
+  it('refuses an s3 credentials file that is missing or that others can read, before any use', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-cfg-'));
+    try {
+      const config = path.join(dir, 'warden.yaml');
+      writeFileSync(config, GOOD.replace('./backups', 's3://backups/warden') + 's3:\n  credentialsFile: s3.credentials\n');
+      const creds = path.join(dir, 's3.credentials');
+      const refusal = () => {
+        try {
+          loadConfig(config, {});
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigError);
+          return (err as ConfigError).problems;
+        }
+        return [];
+      };
+      expect(refusal()).toEqual([`s3.credentialsFile: cannot read ${creds} (ENOENT)`]);
+      writeFileSync(creds, '[default]\naws_access_key_id = K\naws_secret_access_key = S\n', { mode: 0o644 });
+      expect(refusal()).toEqual([`s3.credentialsFile: ${creds} is readable by others (mode 644); run chmod 600 on it`]);
+      chmodSync(creds, 0o600);
+      expect(refusal()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a binary log archive into an s3:// repository, saying why and what to do', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -134,7 +134,23 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (err) {
     throw new ConfigError(file, [`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
   }
-  return parseConfig(text, file, env);
+  const config = parseConfig(text, file, env);
+  // Checked where the file is read from disk: a secret others can read is refused before any use.
+  const problem = config.s3.credentialsFile ? privateFileProblem(config.s3.credentialsFile, 's3.credentialsFile') : null;
+  if (problem) throw new ConfigError(file, [problem]);
+  return config;
+}
+
+/** Why a file holding a secret cannot be used (unreadable, or open to others beside its owner), or null. */
+export function privateFileProblem(file: string, key: string): string | null {
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch (err) {
+    return `${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`;
+  }
+  if ((mode & 0o077) !== 0) return `${key}: ${file} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 on it`;
+  return null;
 }
 
 export function findTarget(config: LoadedConfig, name: string): TargetConfig {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TargetConfig } from '../config/schema.js';
-import { ConfigError } from '../config/load.js';
+import { ConfigError, privateFileProblem } from '../config/load.js';
 import { runtimeDir } from './runtimeDir.js';
 
 /** Reads the target's password from the environment or a private file; never from argv. */
@@ -22,15 +22,8 @@ export function resolvePassword(target: Pick<TargetConfig, 'name' | 'passwordEnv
 
 /** Reads a secret from a file only its owner may read (0600); `key` names the config key in errors. */
 export function readPrivateFile(file: string, key: string, configFile: string): string {
-  let mode: number;
-  try {
-    mode = statSync(file).mode;
-  } catch (err) {
-    throw new ConfigError(configFile, [`${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`]);
-  }
-  if ((mode & 0o077) !== 0) {
-    throw new ConfigError(configFile, [`${key}: ${file} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod 600 on it`]);
-  }
+  const problem = privateFileProblem(file, key);
+  if (problem) throw new ConfigError(configFile, [problem]);
   // A trailing newline is how editors and `echo` end files; it is never part of the secret.
   return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
 }

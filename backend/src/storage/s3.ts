@@ -12,7 +12,8 @@
 //   wrote directly in it, such as a run's manifest), so a run stops naming its files before they
 //   go; a reader in between sees a run without a manifest (unreadable, never good), then nothing.
 // - The lock is an object created with `If-None-Match: *` (exactly one writer wins) and rewritten
-//   by its holder every third of STALE_MS. One not rewritten for STALE_MS is watched for a rewrite
+//   by its holder every third of STALE_MS. One not rewritten for STALE_MS (on the server's clock:
+//   its Date against the object's Last-Modified) is watched for a rewrite
 //   first, then deleted if unchanged and created anew; without conditional deletes, two agents
 //   taking over the same abandoned lock in the same instant could both win.
 // - Nothing follows a link: object storage has none.
@@ -51,6 +52,8 @@ const PROGRESS = 'httpUploadProgress';
 const RECORD_META = 'warden-record';
 const DELETE_BATCH = 1000;
 const HEAD_CONCURRENCY = 8;
+/** Characters an XML 1.0 body cannot carry unchanged: all but tab, newline and XML's Char range. */
+const XML_UNSAFE = /[^\t\n\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 export interface S3Tuning {
   staleMs?: number;
@@ -59,13 +62,19 @@ export interface S3Tuning {
   queueSize?: number;
 }
 
+interface LockState {
+  etag: string;
+  ageMs: number;
+}
+
 interface Location {
   bucket: string;
   key: string;
 }
 
 function parse(location: string): Location {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
+  // `s`: a key may hold line breaks.
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/s.exec(location);
   if (!m) throw new Error(`${JSON.stringify(location)} is not an s3://bucket/prefix location`);
   return { bucket: m[1]!, key: m[2]!.replace(/\/+$/, '') };
 }
@@ -301,7 +310,13 @@ export class S3Storage implements Storage {
     await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   }
 
-  private async deleteKeys(bucket: string, keys: string[]): Promise<void> {
+  private async deleteKeys(bucket: string, all: string[]): Promise<void> {
+    // DeleteObjects names its keys in an XML body, which does not carry every key: control
+    // characters fail the whole batch (radosgw: 400) and a carriage return reads as a newline (XML's
+    // end-of-line rule, which AWS's page on object key names warns of), a quiet "deleted" of another
+    // key. Those go one by one with DeleteObject, whose key travels in the URL.
+    const keys = all.filter((k) => !XML_UNSAFE.test(k));
+    for (const Key of all.filter((k) => XML_UNSAFE.test(k))) await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const Objects = keys.slice(i, i + DELETE_BATCH).map((Key) => ({ Key }));
       const { Errors } = await this.client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects, Quiet: true } }));
@@ -341,13 +356,40 @@ export class S3Storage implements Storage {
     return { bytes, sha256: hash.digest('hex') };
   }
 
+  /**
+   * The lock's ETag and age, read on the server's clock alone (its Date header against the
+   * object's Last-Modified): a host whose clock is behind would wait that much longer to take over
+   * a dead holder's lock, one ahead would take a live holder's lock for dead. Null when there is none.
+   */
+  private async lockState(lockFile: string): Promise<LockState | null> {
+    const { bucket, key } = parse(lockFile);
+    const command = new HeadObjectCommand({ Bucket: bucket, Key: key });
+    let serverNow = Date.now();
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const date = Date.parse((result.response as { headers?: Record<string, string> }).headers?.date ?? '');
+        if (!Number.isNaN(date)) serverNow = date;
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    try {
+      const out = await this.client.send(command);
+      return { etag: out.ETag ?? '', ageMs: serverNow - (out.LastModified?.getTime() ?? 0) };
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
   /** Whether the lock's holder rewrote it within STALE_MS; `observe`: or does so while watched. */
-  private async live(lockFile: string, seen: HeadObjectCommandOutput, observe: boolean): Promise<boolean> {
-    if (Date.now() - (seen.LastModified?.getTime() ?? 0) <= this.staleMs) return true;
+  private async live(lockFile: string, seen: LockState, observe: boolean): Promise<boolean> {
+    if (seen.ageMs <= this.staleMs) return true;
     if (!observe) return false;
     await sleep(Math.floor(this.staleMs / 3) + 1000);
-    const again = await this.head(lockFile);
-    return again !== null && again.ETag !== seen.ETag;
+    const again = await this.lockState(lockFile);
+    return again !== null && again.etag !== seen.etag;
   }
 
   /** Creates the lock object unless one exists; its ETag, or null when one exists. */
@@ -357,7 +399,9 @@ export class S3Storage implements Storage {
       const put = await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: lockBody(), IfNoneMatch: '*' }));
       return put.ETag!;
     } catch (err) {
-      if (statusOf(err) === 412) return null;
+      // 409: another writer's conditional write of the same key is in progress (AWS's PutObject
+      // reference, If-None-Match: "a 409 ConditionalRequestConflict ... retry"): as good as taken.
+      if (statusOf(err) === 412 || statusOf(err) === 409) return null;
       throw err;
     }
   }
@@ -367,10 +411,10 @@ export class S3Storage implements Storage {
     const { bucket, key } = parse(lockFile);
     let etag = await this.createLock(lockFile);
     if (etag === null) {
-      const seen = await this.head(lockFile);
+      const seen = await this.lockState(lockFile);
       if (seen && (await this.live(lockFile, seen, true))) throw locked(folder);
       // Abandoned: deleted only if still the one judged so, then created like a free lock.
-      if (seen && (await this.head(lockFile))?.ETag === seen.ETag) await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      if (seen && (await this.lockState(lockFile))?.etag === seen.etag) await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
       etag = await this.createLock(lockFile);
       if (etag === null) throw locked(folder);
     }
@@ -395,7 +439,7 @@ export class S3Storage implements Storage {
 
   async isLocked(folder: string, opts: { observe?: boolean } = {}): Promise<boolean> {
     const lockFile = this.join(folder, LOCK_NAME);
-    const seen = await this.head(lockFile);
+    const seen = await this.lockState(lockFile);
     return seen !== null && this.live(lockFile, seen, opts.observe === true);
   }
 

@@ -1,7 +1,7 @@
 // What sections that compare commands side by side share: one run's sample, the medians of a
 // variant's runs, and the tables of wall time / stored size and of CPU time by program.
 import { type Measurement, stats, type Stats } from './measure.js';
-import { fmt, type Table } from './results.js';
+import { fmt, markdownTable, type Table, textTable } from './results.js';
 
 export interface Sample {
   wallSeconds: number;
@@ -74,4 +74,14 @@ export function cpuTable<V extends string>(variants: readonly V[], label: Record
       return [label[v], fmt.seconds(s.wall.median), fmt.seconds(s.cpu), (s.cpu / s.wall.median).toFixed(2), ...per];
     }),
   };
+}
+
+/** The markdown every comparison ends its tables with: the targets, then where the time goes. */
+export function targetsAndCpuMarkdown(targets: Table, cpu: Table): string[] {
+  return ['### Targets', '', markdownTable(targets), '', '### Where the time goes (medians, CPU seconds)', '', markdownTable(cpu)];
+}
+
+/** A comparison's console summary: what was measured, its tables, the CPU medians last. */
+export function consoleSummary(dataset: string, runs: number, tables: Table[], cpu: Table): string[] {
+  return [`dataset: ${dataset}; ${fmt.count(runs, 'run')} of each, alternating`, '', ...tables.flatMap((t) => [...textTable(t), '']), 'CPU seconds (medians):', ...textTable(cpu)];
 }

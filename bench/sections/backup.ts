@@ -3,7 +3,7 @@
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestServer } from '../../test/harness/mariadb.js';
-import { cpuTable, median, programCpu, type Sample as BaseSample, summarize, type Summary, timingTable } from '../compare.js';
+import { consoleSummary, cpuTable, median, programCpu, type Sample as BaseSample, summarize, type Summary, targetsAndCpuMarkdown, timingTable } from '../compare.js';
 import { type BenchContext, type Dataset, describeDataset, firstLine, MAIN_DATABASE, type Section, tcpArgs } from '../context.js';
 import { alternate, measurePipeline, shellQuote, stats, type Stats } from '../measure.js';
 import { fmt, markdownTable, type Table, textTable } from '../results.js';
@@ -166,13 +166,7 @@ export const section: Section = {
       '',
       markdownTable(timing),
       '',
-      '### Targets',
-      '',
-      markdownTable(targets),
-      '',
-      '### Where the time goes (medians, CPU seconds)',
-      '',
-      markdownTable(cpu),
+      ...targetsAndCpuMarkdown(targets, cpu),
       '',
       'CPU total is exact (the children CPU time the kernel accounts once the tree is reaped); the per-program',
       "columns are sampled from /proc every 100 ms (they miss at most each process's last 100 ms), except",
@@ -192,14 +186,7 @@ export const section: Section = {
     ].join('\n');
 
     const lines = [
-      `dataset: ${fmt.mb(dataset.rawDumpBytes)} raw SQL (${dataset.tables.map((t) => `${t.name} ${t.rows}`).join(', ')} rows); ${fmt.count(ctx.runs, 'run')} of each, alternating`,
-      '',
-      ...textTable(timing),
-      '',
-      ...textTable(targets),
-      '',
-      'CPU seconds (medians):',
-      ...textTable(cpu),
+      ...consoleSummary(`${fmt.mb(dataset.rawDumpBytes)} raw SQL (${dataset.tables.map((t) => `${t.name} ${t.rows}`).join(', ')} rows)`, ctx.runs, [timing, targets], cpu),
       `warden dump options: ${wardenArgs} (${fmt.mb(wardenRaw)} raw SQL vs ${fmt.mb(dataset.rawDumpBytes)} plain)`,
     ];
     return { markdown, lines };

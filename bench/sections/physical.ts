@@ -6,7 +6,7 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { makeScratchDir, startThrowawayServer } from '../../backend/src/mysql/throwawayServer.js';
 import type { TestServer } from '../../test/harness/mariadb.js';
-import { cpuTable, programCpu, type Sample, summarize, type Summary, timingTable } from '../compare.js';
+import { consoleSummary, cpuTable, programCpu, type Sample, summarize, type Summary, targetsAndCpuMarkdown, timingTable } from '../compare.js';
 import { type BenchContext, describeDataset, firstLine, MAIN_DATABASE, type Section, tcpArgs } from '../context.js';
 import { alternate, measureNode, measurePipeline, type NodeMeasurement, shellQuote } from '../measure.js';
 import { fmt, markdownTable, type Table, textTable } from '../results.js';
@@ -158,13 +158,7 @@ export const section: Section = {
       '',
       markdownTable(restores),
       '',
-      '### Targets',
-      '',
-      markdownTable(targets),
-      '',
-      '### Where the time goes (medians, CPU seconds)',
-      '',
-      markdownTable(cpu),
+      ...targetsAndCpuMarkdown(targets, cpu),
       '',
       "CPU total is the children's CPU time (the node process's own at exit for `node`); for (d) it leaves out",
       "the mariadbd started on the restored datadir, whose start-up counts in (d)'s wall time only. MB = 10^6 bytes.",
@@ -180,18 +174,7 @@ export const section: Section = {
       `- (e) \`warden restore <logical backup> --target ${logical.target} --database ${RESTORED} --json\`, then \`DROP DATABASE\` (not timed)`,
     ].join('\n');
 
-    const lines = [
-      `dataset: ${fmt.mb(dataset.rawDumpBytes)} raw SQL; ${fmt.count(ctx.runs, 'run')} of each, alternating`,
-      '',
-      ...textTable(backups),
-      '',
-      ...textTable(restores),
-      '',
-      ...textTable(targets),
-      '',
-      'CPU seconds (medians):',
-      ...textTable(cpu),
-    ];
+    const lines = consoleSummary(`${fmt.mb(dataset.rawDumpBytes)} raw SQL`, ctx.runs, [backups, restores, targets], cpu);
     return { markdown, lines };
   },
 };

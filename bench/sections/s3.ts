@@ -5,7 +5,7 @@
 import { startObjectStore } from '../../test/harness/objectStore.js';
 import { S3Storage } from '../../backend/src/storage/s3.js';
 import type { TestServer } from '../../test/harness/mariadb.js';
-import { cpuTable, programCpu, type Sample, summarize, type Summary, timingTable } from '../compare.js';
+import { consoleSummary, cpuTable, programCpu, type Sample, summarize, type Summary, targetsAndCpuMarkdown, timingTable } from '../compare.js';
 import { type BenchContext, describeDataset, MAIN_DATABASE, type Section } from '../context.js';
 import { alternate, measureNode, stats } from '../measure.js';
 import { fmt, markdownTable, type Table, textTable } from '../results.js';
@@ -111,13 +111,7 @@ export const section: Section = {
         '',
         markdownTable(memory),
         '',
-        '### Targets',
-        '',
-        markdownTable(targets),
-        '',
-        '### Where the time goes (medians, CPU seconds)',
-        '',
-        markdownTable(cpu),
+        ...targetsAndCpuMarkdown(targets, cpu),
         '',
         "CPU total is the children's CPU time (the node process's own at exit for `node`); the gateway's CPU is not in it. MB = 10^6 bytes.",
         '',
@@ -126,18 +120,7 @@ export const section: Section = {
         `- (a) \`warden backup --target ${configs.local.target} --json\`: single-stream, zstd level 3, \`verifyAfterBackup: none\`, repository a local folder (zstd writes the file itself)`,
         `- (b) \`warden backup --target ${configs.s3.target} --json\`: the same into \`s3://BUCKET/warden\`: zstd's output through the agent into a multipart upload (8 MiB parts, 4 in flight); the run's objects deleted after each run, not timed`,
       ].join('\n');
-      const lines = [
-        `dataset: ${fmt.mb(dataset.rawDumpBytes)} raw SQL; ${fmt.count(ctx.runs, 'run')} of each, alternating`,
-        '',
-        ...textTable(timing),
-        '',
-        ...textTable(memory),
-        '',
-        ...textTable(targets),
-        '',
-        'CPU seconds (medians):',
-        ...textTable(cpu),
-      ];
+      const lines = consoleSummary(`${fmt.mb(dataset.rawDumpBytes)} raw SQL`, ctx.runs, [timing, memory, targets], cpu);
       return { markdown, lines };
     } finally {
       await store.cleanup();

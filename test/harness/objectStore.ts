@@ -70,6 +70,10 @@ osd pool default pgp num = 8
 osd pool default pg autoscale mode = off
 mon allow pool size one = true
 osd crush chooseleaf type = 0
+# The OSD's own start-up commands to the monitor can go out before it has the monitor's map and
+# carry a zero fsid ("wrong fsid", seen under load): the OSD is placed by \`ceph\` instead.
+osd class update on start = false
+osd crush update on start = false
 [client.rgw]
 rgw frontends = beast endpoint=127.0.0.1:${rgwPort}
 `;
@@ -156,6 +160,7 @@ export async function startObjectStore(): Promise<ObjectStoreServer> {
     daemon('ceph-mon', ['-i', 'a']);
     // `ceph` waits for the monitor to form a quorum; the new OSD's id is 0.
     await run('ceph', ['-c', conf, '--connect-timeout', '90', 'osd', 'create']);
+    await run('ceph', ['-c', conf, 'osd', 'crush', 'add', 'osd.0', '1.0', 'root=default']);
     await run('ceph-osd', ['-i', '0', '--mkfs', '-c', conf]);
     daemon('ceph-osd', ['-i', '0']);
     daemon('radosgw', ['-n', 'client.rgw']);

@@ -1,7 +1,7 @@
 // `warden verify` against real backups damaged in every way a disk, a network or a person does.
 // Many-case loops call verifyBackup (what the CLI calls) in-process; the CLI itself is run for
 // exit codes, JSON, lookup by id and the restore level.
-import { readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -312,17 +312,19 @@ describe('warden verify --level parse catches', () => {
 describe('warden verify --level restore', () => {
   it('loads a clean backup into a throwaway server, reports the restore time, and leaves nothing behind', async () => {
     const copy = copyBackup(backups.zstd);
-    const before = new Set(readdirSync(os.tmpdir()).filter((d) => d.startsWith('warden-scratch-')));
+    // A temp folder of its own: other test files start scratch servers in the shared one meanwhile.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'warden-vt-'));
     // No configuration: the agent starts its own mariadbd.
-    const r = await runWarden(['verify', copy, '--level', 'restore', '--json'], { WARDEN_CONFIG: path.join(os.tmpdir(), 'no-such-warden.yaml') });
+    const r = await runWarden(['verify', copy, '--level', 'restore', '--json'], { WARDEN_CONFIG: path.join(os.tmpdir(), 'no-such-warden.yaml'), TMPDIR: tmp });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.json).toMatchObject({ ok: true, level: 'restore', problems: [] });
     expect(r.json.restoreSeconds).toBeGreaterThan(0);
     expect(r.json.restoreSeconds).toBeLessThan(r.json.durationSeconds);
     expect(readManifest(copy).verification).toMatchObject({ level: 'restore', ok: true, restoreSeconds: r.json.restoreSeconds });
-    const after = readdirSync(os.tmpdir()).filter((d) => d.startsWith('warden-scratch-') && !before.has(d));
-    expect(after).toEqual([]);
-    expect(processes().filter((p) => p.argv.some((a) => a.includes('warden-scratch-')))).toEqual([]);
+    // The scratch server ran in that folder (its files are gone) and no process of it is left.
+    expect(readdirSync(tmp).filter((d) => d.startsWith('warden-scratch-'))).toEqual([]);
+    expect(processes().filter((p) => p.argv.some((a) => a.includes(tmp)))).toEqual([]);
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   it('of a backup missing a table (CREATE and INSERTs removed, checksums fixed) fails and names the table', async () => {

@@ -5,9 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { archiveIndexSchema } from '../backend/src/binlogfile/archive.js';
 import { useMariaDB } from './harness/mariadb.js';
-import { waitFor } from './helpers/proc.js';
+import { archiveCaughtUp, readArchiveIndexOf } from './helpers/binlogArchive.js';
 import { makeWorkspace, runWarden, type Running, startWarden, targetFor } from './helpers/warden.js';
 
 const getServer = useMariaDB({ binlog: true });
@@ -51,19 +50,10 @@ async function writeSome(tag: string, n: number) {
   await getServer().exec(`BEGIN; INSERT INTO shop.customers (name) VALUES ('${tag}-c'); UPDATE shop.customers SET visits = visits + 1; COMMIT;`);
 }
 
-function index() {
-  return archiveIndexSchema.parse(JSON.parse(readFileSync(path.join(ws.repository, 'shop', 'binlog', 'index.json'), 'utf8')));
-}
+const index = () => readArchiveIndexOf(ws.repository, 'shop')!;
 
 /** Until the archive holds everything the server has written. */
-async function archiveCaughtUp() {
-  const [status] = await q('SHOW MASTER STATUS');
-  await waitFor(() => {
-    const current = index().current;
-    if (!current) return false;
-    return current.name === status.File && current.bytes >= Number(status.Position) && current.caughtUpAt !== null && Date.parse(current.caughtUpAt) > Date.now() - 1500;
-  }, 30_000, 'the archive to catch up');
-}
+const caughtUp = () => archiveCaughtUp(getServer(), ws.repository, 'shop', Date.now() - 1500);
 
 const restore = (args: string[]) => runWarden(['restore', '--config', ws.config, '--target', 'shop', '--json', ...args]);
 
@@ -102,7 +92,7 @@ beforeAll(async () => {
   await writeSome('after-T', 10);
   await q("INSERT INTO shop.notes (body) VALUES ('after T')");
   await q('DELETE FROM shop.orders');
-  await archiveCaughtUp();
+  await caughtUp();
 }, 120_000);
 
 afterAll(async () => {

@@ -3,12 +3,9 @@
 // through, so a replay run with the restore's own login would change the live data. The replay
 // runs as an account confined to the new database: the server refuses them, the restore fails,
 // and the live databases are as they were.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { archiveIndexSchema } from '../backend/src/binlogfile/archive.js';
 import { useMariaDB } from './harness/mariadb.js';
-import { waitFor } from './helpers/proc.js';
+import { archiveCaughtUp } from './helpers/binlogArchive.js';
 import { makeWorkspace, runWarden, type Running, startWarden, targetFor } from './helpers/warden.js';
 
 const getServer = useMariaDB({ binlog: true });
@@ -33,20 +30,7 @@ beforeAll(async () => {
     "INSERT INTO shop.sessions VALUES (10), (11), (12); CREATE TABLE other.audit (id INT PRIMARY KEY); INSERT INTO other.audit VALUES (8); CREATE TABLE shop.bulk (id INT AUTO_INCREMENT PRIMARY KEY, pad VARCHAR(1000)); INSERT INTO shop.bulk (pad) SELECT REPEAT('x', 1000) FROM shop.seq_1_to_30000;",
   );
   T = new Date(Date.now() + 1000).toISOString();
-  const [status] = await q('SHOW MASTER STATUS');
-  await waitFor(
-    () => {
-      let current;
-      try {
-        current = archiveIndexSchema.parse(JSON.parse(readFileSync(path.join(ws.repository, 'shop', 'binlog', 'index.json'), 'utf8'))).current;
-      } catch {
-        return null; // not written yet
-      }
-      return current !== null && current.name === status.File && current.bytes >= Number(status.Position) && current.caughtUpAt !== null && Date.parse(current.caughtUpAt) >= Date.parse(T);
-    },
-    30_000,
-    'the archive to catch up past T',
-  );
+  await archiveCaughtUp(getServer(), ws.repository, 'shop', Date.parse(T));
 }, 120_000);
 
 afterAll(async () => {
